@@ -1,0 +1,125 @@
+"""The command line: a thin shell that turns arguments into calls and errors into lines."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from builder import __version__
+from builder.build import BuildOptions, build
+from builder.errors import BuildFailed, Problem, sorted_problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+    except Exception:
+        if getattr(args, "debug", False):
+            raise
+        traceback.print_exc()
+        print(
+            "\nThis is a bug in reply-archive, not in your files: please report it "
+            "with the lines above.",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reply-archive", description="Build a static site of government replies."
+    )
+    parser.add_argument("--version", action="version", version=f"reply-archive {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_build(commands)
+    return parser
+
+
+def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser("build", help="build the archive into a static site")
+    _add_archive_options(command)
+    command.add_argument(
+        "--output", type=Path, default=None, help="where to write the site (default: SOURCE/output)"
+    )
+    command.add_argument(
+        "--base-url", default=None, help="the site's public address, for sitemap.xml and the feed"
+    )
+    command.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="skip the search index, for quick builds",
+    )
+    command.set_defaults(run=run_build)
+
+
+def _add_archive_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        help="the archive folder, with content/ (default: here)",
+    )
+    command.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(
+        source=args.source,
+        output=args.output,
+        base_url=args.base_url,
+        search=args.search,
+        progress=_progress_printer(sys.stderr),
+    )
+    try:
+        report = build(options)
+    except BuildFailed as failure:
+        print_problems(failure.problems, args.source, sys.stderr)
+        errors = len(failure.errors)
+        print(
+            f"build failed: {errors} error{'s' if errors != 1 else ''}; "
+            f"{options.output_dir} was left as it was",
+            file=sys.stderr,
+        )
+        return 1
+    print_problems(report.warnings, args.source, sys.stderr)
+    print(f"built {report.summary()} -> {options.output_dir}")
+    return 0
+
+
+def print_problems(problems: Sequence[Problem], root: Path, out: TextIO) -> None:
+    for problem in sorted_problems(problems):
+        print(problem.format(root), file=out)
+
+
+def _progress_printer(out: TextIO) -> _Progress | None:
+    if not out.isatty() or os.environ.get("CI"):
+        return None
+    return _Progress(out)
+
+
+class _Progress:
+    """`rendering 1200/10000` on one terminal line, for builds long enough to wait on."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 500:
+            return
+        if done % 250 == 0 or done == total:
+            end = "\n" if done == total else ""
+            print(f"\rrendering {done}/{total}", end=end, file=self.out, flush=True)

@@ -1,0 +1,175 @@
+"""The site's settings: a frozen `Config` read from `site.toml`, every key with a default."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from builder.errors import Problem, warning
+
+CONFIG_FILE = "site.toml"
+
+DEFAULT_OUTCOMES = MappingProxyType(
+    {
+        "A": "已解决或基本解决",
+        "B": "正在解决",
+        "C": "列入计划逐步解决",
+        "D": "留作参考",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = "建议提案答复公开档案"
+    description: str = "人大代表建议和政协委员提案的答复，可检索、可离线阅读。"
+    base_url: str = ""
+    language: str = "zh-CN"
+    page_size: int = 50
+    feed_size: int = 20
+    outcomes: MappingProxyType[str, str] = field(default_factory=lambda: DEFAULT_OUTCOMES)
+    offline_search_budget: int = 8_000_000
+    """Bytes the offline (file://) search index may take before it drops old bodies."""
+
+    def outcome_label(self, code: str) -> str:
+        return self.outcomes.get(code, code)
+
+    def absolute_url(self, path: str) -> str:
+        """The absolute URL of an output path; only meaningful when `base_url` is set."""
+        return self.base_url.rstrip("/") + "/" + path
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: Config
+    problems: tuple[Problem, ...]
+
+
+_TYPES: dict[str, type] = {
+    "title": str,
+    "description": str,
+    "base_url": str,
+    "language": str,
+    "page_size": int,
+    "feed_size": int,
+    "offline_search_budget": int,
+}
+
+
+def load_config(archive: Path, base_url: str | None = None) -> LoadedConfig:
+    """Read `archive/site.toml` if present; `base_url` from the command line wins."""
+    path = archive / CONFIG_FILE
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    if path.is_file():
+        values = _read_toml(path, problems)
+    config = _config_from(values, path, problems)
+    if base_url is not None:
+        config = replace(config, base_url=base_url)
+        problems.extend(_check_base_url(config.base_url, path, 0))
+    return LoadedConfig(config, tuple(problems))
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        problems.append(Problem(path, line, f"TOML syntax error: {error}", "see toml.io"))
+        return {}
+
+
+def _toml_error_line(message: str) -> int:
+    # tomllib says "... (at line 3, column 7)"
+    marker = "at line "
+    if marker in message:
+        digits = message.split(marker, 1)[1].split(",", 1)[0].split(")", 1)[0]
+        if digits.strip().isdigit():
+            return int(digits)
+    return 0
+
+
+def _config_from(values: dict[str, Any], path: Path, problems: list[Problem]) -> Config:
+    known = {f.name for f in fields(Config)}
+    kwargs: dict[str, Any] = {}
+    lines = _key_lines(path)
+    for key, value in values.items():
+        line = lines.get(key, 0)
+        if key not in known:
+            problems.append(_unknown_key(path, line, key, known))
+        elif key == "outcomes":
+            kwargs[key] = _outcomes(value, path, line, problems)
+        elif not _is_type(value, _TYPES[key]):
+            expected = _TYPES[key].__name__
+            problems.append(Problem(path, line, f"`{key}` must be a {expected}", f"got {value!r}"))
+        else:
+            kwargs[key] = value
+    if kwargs.get("page_size", 1) < 1 or kwargs.get("feed_size", 1) < 1:
+        problems.append(Problem(path, 0, "page_size and feed_size must be at least 1"))
+        kwargs.pop("page_size", None)
+        kwargs.pop("feed_size", None)
+    problems.extend(_check_base_url(kwargs.get("base_url", ""), path, lines.get("base_url", 0)))
+    return Config(**kwargs)
+
+
+def _is_type(value: object, expected: type) -> bool:
+    # bool is an int in Python; a page size of `true` is still a mistake.
+    return isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+
+
+def _outcomes(
+    value: object, path: Path, line: int, problems: list[Problem]
+) -> MappingProxyType[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        problems.append(Problem(path, line, "[outcomes] must map codes to labels", 'A = "已解决"'))
+        return DEFAULT_OUTCOMES
+    return MappingProxyType(dict(value))
+
+
+def _check_base_url(url: str, path: Path, line: int) -> list[Problem]:
+    if not url:
+        return []
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return [
+            Problem(
+                path,
+                line,
+                f"base_url {url!r} is not an http(s) URL",
+                "e.g. https://example.org/archive/",
+            )
+        ]
+    return []
+
+
+def _unknown_key(path: Path, line: int, key: str, known: set[str]) -> Problem:
+    return warning(path, line, f"unknown key `{key}` is ignored", did_you_mean(key, known))
+
+
+def did_you_mean(word: str, candidates: set[str] | list[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return (
+        f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(sorted(candidates))}"
+    )
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """Where each top-level key or table starts, for `path:line` messages."""
+    if not path.is_file():
+        return {}
+    lines: dict[str, int] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+        text = raw.strip()
+        if text.startswith("[") and text.endswith("]"):
+            lines.setdefault(text.strip("[]").strip(), number)
+        elif "=" in text and not text.startswith("#"):
+            lines.setdefault(text.split("=", 1)[0].strip().strip('"'), number)
+    return lines

@@ -1,0 +1,4 @@
+// reply-archive: small enhancements; every page works without this script.
+(function () {
+  "use strict";
+})();
