@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +56,20 @@ class BuildReport:
         )
 
 
+class Builder:
+    """Builds one archive again and again in one process (the watch server keeps one).
+
+    `changed` names the files that changed since the last build, when known; `None` means
+    anything may have changed.
+    """
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+
+    def build(self, changed: Iterable[Path] | None = None) -> BuildReport:
+        return build(self.options)
+
+
 def build(options: BuildOptions) -> BuildReport:
     """Build the archive at `options.source`; raise `BuildFailed` with every problem found."""
     report = BuildReport()
@@ -100,27 +114,34 @@ def load_archive(options: BuildOptions) -> tuple[Config, Archive, list[Problem]]
         problems += reply_problems
         if reply is not None:
             replies.append(reply)
-    problems += duplicate_slugs(replies)
+    problems += duplicate_slugs(replies, options.source)
     return loaded.config, make_archive(replies), problems
 
 
-def duplicate_slugs(replies: list[Reply]) -> list[Problem]:
+def duplicate_slugs(replies: list[Reply], root: Path) -> list[Problem]:
     first: dict[str, Reply] = {}
     problems = []
     for reply in sorted(replies, key=lambda r: str(r.source)):
         if reply.slug in first:
-            other = first[reply.slug].source
+            other = _relative_to(first[reply.slug].source, root)
             problems.append(
                 Problem(
                     reply.source,
                     1,
                     f"slug `{reply.slug}` is used twice",
-                    f"{other.as_posix()} has it too; rename a file or set `slug:`",
+                    f"{other} has it too; rename a file or set `slug:`",
                 )
             )
         else:
             first[reply.slug] = reply
     return problems
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _plan_warnings(options: BuildOptions, config: Config, archive: Archive) -> list[Problem]:

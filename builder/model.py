@@ -163,9 +163,20 @@ def _describe(value: object) -> str:
     return type(value).__name__ if isinstance(value, dict | list) else repr(value)
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but dates stay text: `parse_moment` reports bad ones by line
+    (PyYAML itself raises a bare ValueError on 2025-13-45)."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_front_matter(source: Source) -> tuple[dict[str, Any], dict[str, int], list[Problem]]:
     """The YAML mapping, the line each key is on, and any syntax problem."""
-    loader = yaml.SafeLoader(source.front_matter)
+    loader = _FrontMatterLoader(source.front_matter)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,13 +114,22 @@ def template_problem(error: jinja2.TemplateError, dirs: list[Path]) -> Problem:
     """A template mistake in a theme, as `templates/x.html:LINE: message`."""
     name = getattr(error, "filename", None) or getattr(error, "name", None) or ""
     line = getattr(error, "lineno", 0) or 0
+    if not name:
+        # Errors raised while rendering (an undefined name) carry no location of their own;
+        # Jinja rewrites the traceback so that its frames point into the template files.
+        name, line = _innermost_template_frame(error, dirs)
     path = _template_path(str(name), dirs) if name else Path("templates")
-    return Problem(
-        path,
-        line,
-        f"template error: {error.message or error}",
-        "check the template's Jinja syntax and the names it uses",
-    )
+    return Problem(path, line, f"template error: {error.message or error}",
+                   "check the template's Jinja syntax and the names it uses")
+
+
+def _innermost_template_frame(error: BaseException, dirs: list[Path]) -> tuple[str, int]:
+    roots = [str(d.resolve()) for d in dirs]
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if any(str(Path(frame.filename).resolve()).startswith(root) for root in roots):
+            return frame.filename, frame.lineno or 0
+    return "", 0
 
 
 def _template_path(name: str, dirs: list[Path]) -> Path:

@@ -1,0 +1,57 @@
+"""A non-editable install carries the default theme: it builds an archive that has none."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+from .conftest import REPO_ROOT
+
+
+def test_an_installed_package_builds_from_another_folder(tmp_path: Path) -> None:
+    env = tmp_path / "venv"
+    venv.create(env, system_site_packages=True, with_pip=True)
+    python = env / "bin" / "python"
+    # The dependencies come from this machine's site-packages; only our package is installed.
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            str(REPO_ROOT),
+        ],
+        check=True,
+    )
+    archive = tmp_path / "elsewhere"
+    shutil.copytree(REPO_ROOT / "content", archive / "content")
+
+    done = subprocess.run(
+        [str(env / "bin" / "reply-archive"), "build", "--no-search"],
+        cwd=archive,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    output = archive / "output"
+    assert (output / "static" / "style.css").is_file()
+    assert "乌民复〔2025〕20号" in (
+        output / "replies/2025/wuhaishi-2025-jianyi-hn-35.html"
+    ).read_text(encoding="utf-8")
+    installed = subprocess.run(
+        [str(python), "-c", "import builder; print(builder.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert str(env) in installed.stdout, "the test ran the repository's copy, not the install"
+    assert sys.prefix != str(env)
