@@ -100,13 +100,25 @@ _OPTIONAL_TEXT = (
 )
 KNOWN_KEYS = frozenset(REQUIRED + _OPTIONAL_TEXT + ("proposers", "tags", "contacts", "written"))
 
-_PLACE = re.compile(r"^(.{1,12}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|盟|州|县|区|旗))")
+_PROVINCE = re.compile(r"^.{2,8}?(?:省|自治区|特别行政区)(?=.)")
+_PLACE_SUFFIXES = "市县区旗盟州"
 
 
 def region_of(bureau: str) -> str:
-    """The bureau's leading place name: `乌海市民政局` -> `乌海市`; empty if it has none."""
-    match = _PLACE.match(bureau)
-    return match.group(1) if match else ""
+    """The bureau's leading place name after any province, else the province; or empty.
+
+    `乌海市民政局` -> `乌海市`; `湖北省潜江市民政局` -> `潜江市`; `湖北省民政厅` -> `湖北省`;
+    `杭州市民政局` -> `杭州市` (a name may hold 州 or 县 before its own 市).
+    """
+    bureau = bureau.strip()
+    province = _PROVINCE.match(bureau)
+    name = bureau[province.end() :] if province else bureau
+    for end in range(2, min(len(name), 16) + 1):
+        if name[end - 1] in _PLACE_SUFFIXES and (
+            end == len(name) or name[end] not in _PLACE_SUFFIXES
+        ):
+            return name[:end]
+    return province.group(0) if province else ""
 
 
 @dataclass

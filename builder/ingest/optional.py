@@ -1,0 +1,144 @@
+"""The fields a reply may have: who made the suggestion, its title in 《》, the numbers and
+classes in the header, the outcome, the contacts, the address; and the body's pictures."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from builder.ingest.addressees import ROLES
+from builder.ingest.fields import CONTACT
+from builder.ingest.page import Line
+from builder.ingest.places import region_of
+from builder.ingest.reading import Reading
+from builder.ingest.trailer import outcome_in, outcome_mark, outcome_of_value
+
+_NONE_VALUES = frozenset({"无", "暂无", "空", "-", "—", "——", "/", "／", "null", "无文号"})
+_TAG_SEPARATORS = re.compile(r"[\s,，;；、]+")
+_NAME_SEPARATORS = re.compile(r"[、，,；;\s]+")
+_SAVED_COPY = re.compile(r"(?:^|/)[^/]*_files/", re.IGNORECASE)
+
+
+def proposers_of(reading: Reading) -> tuple[tuple[str, ...], str | None]:
+    """The names on the addressee line and their role; else a 提出人 field's."""
+    addressee = reading.layout.addressee
+    if addressee:
+        if addressee.count and addressee.count > len(addressee.names):
+            reading.warn(
+                addressee.line,
+                f"proposers: the addressee line names {len(addressee.names)} of the "
+                f"{addressee.count} who made it; only the named are listed",
+            )
+        return addressee.names, addressee.role
+    found = reading.field("proposers")
+    if found:
+        names = tuple(n for n in _NAME_SEPARATORS.split(found.value) if n)
+        roles = [r for r in ROLES if any(n.endswith(r) for n in names)]
+        names = tuple(n.removesuffix("代表").removesuffix("委员") for n in names)
+        return names, roles[0] if len(roles) == 1 else None
+    return (), None
+
+
+def proposal_title_of(reading: Reading) -> str | None:
+    """The first 《…》 in the reply's first paragraphs; else a 案由 / 建议标题 field."""
+    for line in reading.trailer.text[:3]:
+        bracketed = _first_bracketed(line.text)
+        if bracketed:
+            return bracketed
+    return reading.value("proposal_title")
+
+
+def _first_bracketed(text: str) -> str | None:
+    """The text in the first 《…》, nested 《》 kept."""
+    start = text.find("《")
+    if start < 0:
+        return None
+    depth = 0
+    for index in range(start, len(text)):
+        depth += {"《": 1, "》": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[start + 1 : index].strip() or None
+    return None
+
+
+def doc_number_of(reading: Reading) -> str | None:
+    """发文字号 / 文号, left out when the page says there is none (无)."""
+    value = reading.value("doc_number")
+    return None if value is None or value.strip() in _NONE_VALUES else value
+
+
+def outcome_of(reading: Reading) -> str | None:
+    """A / B / C / D from a 办理结果 field, a mark such as （A类）, or 此件A类 in the text."""
+    found = reading.field("outcome")
+    if found and outcome_of_value(found.value):
+        return outcome_of_value(found.value)
+    for line in reading.layout.header:
+        code = outcome_mark(line.text)
+        if code:
+            return code
+    if reading.trailer.outcome:
+        return reading.trailer.outcome.code
+    return next((c for c in (outcome_in(line.text) for line in reading.trailer.text) if c), None)
+
+
+def tags_of(reading: Reading) -> tuple[str, ...]:
+    """The words of a 主题词 / 关键词 field: the only subjects a page names itself."""
+    value = reading.value("tags") or ""
+    return tuple(dict.fromkeys(t for t in _TAG_SEPARATORS.split(value) if t))
+
+
+def contacts_of(reading: Reading) -> tuple[tuple[str, str], ...]:
+    """(label, value) for 分管领导, 联系人, 电话 …, in the order the page gives them."""
+    contacts: dict[str, str] = {}
+    for found in [*reading.fields, *reading.trailer.contacts]:
+        if found.key == CONTACT and found.value:
+            contacts.setdefault(found.label, found.value)
+    return tuple(contacts.items())
+
+
+def source_url_of(reading: Reading) -> str | None:
+    """The page's own http(s) address, from a 网址 field or the HTML head."""
+    for found in reading.fields:
+        if found.key == "source_url" and urlsplit(found.value).scheme in ("http", "https"):
+            return found.value
+    return None
+
+
+def region_of_reply(reading: Reading, bureau: str) -> str | None:
+    """The bureau's place name; else the place 来源 or the signature names, said so."""
+    region = region_of(bureau)
+    if region:
+        return region
+    names = [reading.value("source") or ""]
+    names += list(reading.trailer.signature.names if reading.trailer.signature else ())
+    region = next((r for r in map(region_of, names) if r), None)
+    hint = f"{region} is taken from 来源 or the signature" if region else "add `region:`"
+    reading.warn(reading.first_line, f"region: the bureau {bureau} names no place", hint)
+    return region
+
+
+def body_lines(reading: Reading, base: str | None) -> list[Line]:
+    """The reply's lines, pictures given their web address or left out with a warning."""
+    lines = []
+    for line in reading.trailer.text:
+        if not line.image:
+            lines.append(line)
+            continue
+        address = _picture_address(line.image, base)
+        if address:
+            lines.append(Line(line.text, line.number, image=address))
+        else:
+            reading.warn(
+                line.number,
+                f"a picture is left out: {line.image} is not an address on the web",
+                "a browser's copy saved beside the page (…_files/) has no known address",
+            )
+    return lines
+
+
+def _picture_address(src: str, base: str | None) -> str | None:
+    """The picture's web address; none for a copy a browser saved beside the page."""
+    if _SAVED_COPY.search(src) or urlsplit(src).scheme == "file":
+        return None
+    address = urljoin(base or "", src)
+    return address if urlsplit(address).scheme in ("http", "https") else None

@@ -1,0 +1,82 @@
+"""A page being read: its lines split into header, addressee, text and trailer, the fields
+found on it, and the problems found so far."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from builder.errors import Problem, warning
+from builder.ingest.chrome import is_chrome
+from builder.ingest.dates import as_date, parse_moment
+from builder.ingest.fields import Field, first, parse_fields
+from builder.ingest.layout import Layout, split_page
+from builder.ingest.page import Page
+from builder.ingest.trailer import Trailer, split_trailer
+
+_CHECKED_FOR_CONFLICTS = ("title", "bureau", "published", "written", "doc_number", "index_number")
+
+
+@dataclass
+class Reading:
+    """One page being read: its parts, its fields and the problems found so far."""
+
+    page: Page
+    layout: Layout
+    trailer: Trailer
+    visible: list[Field]
+    """Fields on the page itself: its header lines, then fields after the text."""
+    meta: list[Field]
+    """Fields from an HTML page's head, for what the page itself does not say."""
+    problems: list[Problem]
+
+    @property
+    def fields(self) -> list[Field]:
+        return self.visible + self.meta
+
+    @property
+    def first_line(self) -> int:
+        return self.page.lines[0].number if self.page.lines else 1
+
+    def field(self, key: str) -> Field | None:
+        return first(self.fields, key)
+
+    def value(self, key: str) -> str | None:
+        found = self.field(key)
+        return found.value if found else None
+
+    def warn(self, line: int, message: str, hint: str = "") -> None:
+        self.problems.append(warning(self.page.path, line, message, hint))
+
+    def fail(self, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.page.path, self.first_line, message, hint))
+
+
+def read(page: Page) -> Reading:
+    """The page's parts and fields: header lines first, then fields after the text, then
+    the HTML head's."""
+    lines = [line for line in page.lines if line.image or not is_chrome(line.text)]
+    layout = split_page(lines)
+    trailer = split_trailer(layout.text)
+    visible = parse_fields(layout.header) + list(trailer.fields)
+    return Reading(page, layout, trailer, visible, parse_fields(page.meta), [])
+
+
+def check_conflicts(reading: Reading) -> None:
+    for key in _CHECKED_FOR_CONFLICTS:
+        same_key = [f for f in reading.visible if f.key == key and f.value]
+        for other in same_key[1:]:
+            if _comparable(key, other.value) != _comparable(key, same_key[0].value):
+                chosen = same_key[0]
+                reading.warn(
+                    other.line,
+                    f"{key}: {other.label} says {other.value}, but {chosen.label} on line "
+                    f"{chosen.line} says {chosen.value}; the first is used",
+                )
+                break
+
+
+def _comparable(key: str, value: str) -> object:
+    """Dates agree when their days do (one may give the time, the other not)."""
+    moment = parse_moment(value) if key in ("published", "written") else None
+    return as_date(moment) if moment else re.sub(r"\s+", "", value)

@@ -1,0 +1,130 @@
+"""Saved HTML as a small tree, built with the standard library's `html.parser`: elements
+with their attributes and source lines, text with its line, the implied ends HTML allows
+(`<p>` before a block, `<li>`, `<td>`, `<tr>` …) applied."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+VOID = words("""area base br col embed hr img input link meta param source track wbr""")
+BLOCK = words(
+    """address article aside blockquote body caption center dd details dialog dir div dl dt
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html
+    legend li main menu nav ol p pre section summary table tbody td tfoot th thead tr ul"""
+)
+_IMPLIED_END = {
+    "li": ({"li"}, {"ul", "ol", "menu"}),
+    "dt": ({"dt", "dd"}, {"dl"}),
+    "dd": ({"dt", "dd"}, {"dl"}),
+    "td": ({"td", "th"}, {"tr", "table"}),
+    "th": ({"td", "th"}, {"tr", "table"}),
+    "tr": ({"tr", "td", "th"}, {"table", "tbody", "thead", "tfoot"}),
+    "tbody": ({"tbody", "thead", "tfoot", "tr", "td", "th"}, {"table"}),
+    "thead": ({"tbody", "thead", "tfoot", "tr", "td", "th"}, {"table"}),
+    "tfoot": ({"tbody", "thead", "tfoot", "tr", "td", "th"}, {"table"}),
+    "option": ({"option"}, {"select"}),
+}
+SPACE = re.compile(r"[ \t\n\r\f]+")
+_SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    line: int
+
+
+@dataclass(eq=False)
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    children: list[Element | Text] = field(default_factory=list)
+
+
+def parse_html(text: str) -> tuple[Element, str]:
+    """The document's root, and the address a browser noted when it saved the page."""
+    parser = _TreeBuilder()
+    parser.feed(text)
+    parser.close()
+    return parser.root, parser.saved_from
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#root", {}, 1)
+        self.stack = [self.root]
+        self.saved_from = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._close_implied(tag)
+        element = Element(tag, {k.lower(): v or "" for k, v in attrs}, self.getpos()[0])
+        self.stack[-1].children.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.stack) - 1, 0, -1):
+            if self.stack[index].tag == tag:
+                del self.stack[index:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(Text(data, self.getpos()[0]))
+
+    def handle_comment(self, data: str) -> None:
+        match = _SAVED_FROM.search(data)
+        if match and not self.saved_from:
+            self.saved_from = match.group(1)
+
+    def _close_implied(self, tag: str) -> None:
+        if tag in BLOCK and self.stack[-1].tag == "p":
+            self.stack.pop()
+        closes, stops = _IMPLIED_END.get(tag, (set(), set()))
+        outermost = None
+        for index in range(len(self.stack) - 1, 0, -1):
+            if self.stack[index].tag in stops:
+                break
+            if self.stack[index].tag in closes:
+                outermost = index
+        if outermost is not None:
+            del self.stack[outermost:]
+
+
+def walk(element: Element) -> Iterator[Element]:
+    yield element
+    for child in element.children:
+        if isinstance(child, Element):
+            yield from walk(child)
+
+
+def find(root: Element, tag: str) -> Iterator[Element]:
+    return (e for e in walk(root) if e.tag == tag)
+
+
+def inline_text(element: Element | Text) -> str:
+    """All the text under a node, whitespace collapsed."""
+    if isinstance(element, Text):
+        return SPACE.sub(" ", element.text)
+    return "".join(inline_text(child) for child in element.children)
+
+
+def parent_of(root: Element, target: Element) -> Element | None:
+    for element in walk(root):
+        if any(child is target for child in element.children):
+            return element
+    return None
