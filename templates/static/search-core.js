@@ -1,0 +1,151 @@
+// reply-archive search: what both engines share (matching, snippets, rendering).
+// A plain script (no modules) so that it also runs from file://.
+(function (global) {
+  "use strict";
+
+  var FILTERS = ["bureau", "region", "year", "tag", "kind", "outcome"];
+  var QUOTES = /["“”„‟「」『』'‘’]/g;
+  var OPENING = /[(\[【〔〖（［]/g;
+  var CLOSING = /[)\]】〕〗）］]/g;
+
+  // Fold text for matching without changing its length, so positions in the folded
+  // text are positions in the original: full-width ASCII to ASCII, A-Z to a-z, every
+  // kind of bracket to 〔 〕, the ideographic space to a space.
+  function fold(text) {
+    return text
+      .replace(/[\uFF01-\uFF5E]/g, function (c) {
+        return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+      })
+      .replace(/\u3000/g, " ")
+      .replace(/[A-Z]/g, function (c) {
+        return c.toLowerCase();
+      })
+      .replace(OPENING, "〔")
+      .replace(CLOSING, "〕");
+  }
+
+  // The terms of a query: quotes dropped, split at spaces, folded, without repeats.
+  // A reply matches when its text contains every term as written.
+  function parseTerms(query) {
+    var seen = {};
+    return fold(String(query || "").replace(QUOTES, " "))
+      .split(/\s+/)
+      .filter(function (term) {
+        var keep = term.length > 0 && !seen[term] && /[\p{L}\p{N}]/u.test(term);
+        seen[term] = true;
+        return keep;
+      });
+  }
+
+  function containsAll(folded, terms) {
+    for (var i = 0; i < terms.length; i++) {
+      if (folded.indexOf(terms[i]) < 0) return false;
+    }
+    return true;
+  }
+
+  function countOccurrences(folded, term, limit) {
+    var count = 0;
+    var at = folded.indexOf(term);
+    while (at >= 0 && count < limit) {
+      count += 1;
+      at = folded.indexOf(term, at + term.length);
+    }
+    return count;
+  }
+
+  // A window of `text` around the first match, as [{text, mark}] parts.
+  function snippet(text, terms, length) {
+    length = length || 110;
+    var folded = fold(text);
+    var first = -1;
+    terms.forEach(function (term) {
+      var at = folded.indexOf(term);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    });
+    var start = Math.max(0, (first < 0 ? 0 : first) - 30);
+    var end = Math.min(text.length, start + length);
+    var parts = markParts(text.slice(start, end), folded.slice(start, end), terms);
+    if (start > 0) parts.unshift({ text: "…", mark: false });
+    if (end < text.length) parts.push({ text: "…", mark: false });
+    return parts.map(function (part) {
+      return { text: part.text.replace(/\s*\n\s*/g, " "), mark: part.mark };
+    });
+  }
+
+  function markParts(text, folded, terms) {
+    var marks = new Array(text.length);
+    terms.forEach(function (term) {
+      var at = folded.indexOf(term);
+      while (at >= 0) {
+        for (var i = at; i < at + term.length; i++) marks[i] = true;
+        at = folded.indexOf(term, at + term.length);
+      }
+    });
+    var parts = [];
+    for (var i = 0; i < text.length; i++) {
+      var mark = Boolean(marks[i]);
+      var last = parts[parts.length - 1];
+      if (last && last.mark === mark) last.text += text[i];
+      else parts.push({ text: text[i], mark: mark });
+    }
+    return parts;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // One result as a list item. `result`: {href, title, bureau, date, doc, snippet}.
+  function renderResult(result) {
+    var item = element("li", "search-result");
+    var heading = element("h2", "search-result-title");
+    var link = element("a", "", result.title || result.href);
+    link.href = result.href;
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var meta = element("p", "search-result-meta");
+    [
+      ["search-result-bureau", result.bureau],
+      ["search-result-date", result.date],
+      ["search-result-doc", result.doc],
+    ].forEach(function (field) {
+      if (field[1]) meta.appendChild(element("span", field[0], field[1]));
+    });
+    item.appendChild(meta);
+    if (result.snippet && result.snippet.length) {
+      var text = element("p", "search-result-snippet");
+      result.snippet.forEach(function (part) {
+        text.appendChild(part.mark ? element("mark", "", part.text) : document.createTextNode(part.text));
+      });
+      item.appendChild(text);
+    }
+    return item;
+  }
+
+  // A result from an indexed page's metadata; `path` is relative to the site's root.
+  function makeResult(root, path, meta, text, terms) {
+    return {
+      href: root + path,
+      title: meta.title || "",
+      bureau: meta.bureau || "",
+      date: meta.date || "",
+      doc: meta.doc || "",
+      snippet: terms.length ? snippet(text, terms) : snippet(text, [], 80),
+    };
+  }
+
+  global.ReplyArchiveSearch = {
+    FILTERS: FILTERS,
+    fold: fold,
+    parseTerms: parseTerms,
+    containsAll: containsAll,
+    countOccurrences: countOccurrences,
+    snippet: snippet,
+    renderResult: renderResult,
+    makeResult: makeResult,
+  };
+})(window);

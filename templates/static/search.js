@@ -1,0 +1,251 @@
+// reply-archive search page: Pagefind when the site is served over http(s), the offline
+// index when Pagefind cannot load (the page was opened from disk). Both engines give the
+// same results: replies whose text contains every term of the query as written.
+(function (global) {
+  "use strict";
+
+  var S = global.ReplyArchiveSearch;
+  var PAGE_SIZE = 20;
+  var SORTS = { desc: "desc", asc: "asc" };
+
+  function Page(container) {
+    this.container = container;
+    this.form = container.querySelector("form");
+    this.input = container.querySelector("input[name=q]");
+    this.status = container.querySelector(".search-status");
+    this.list = container.querySelector(".search-results");
+    this.more = container.querySelector(".search-more");
+    this.note = container.querySelector(".search-note");
+    this.root = container.getAttribute("data-root") || "";
+    this.engine = null;
+    this.cursor = null;
+    this.generation = 0;
+  }
+
+  Page.prototype.start = function () {
+    var page = this;
+    this.readLocation();
+    this.say("正在加载搜索索引…");
+    return this.chooseEngine().then(function (engine) {
+      page.engine = engine;
+      page.container.setAttribute("data-search-mode", engine.mode);
+      page.describeEngine(engine);
+      page.bind();
+      return engine.filterValues().then(function (values) {
+        page.filterCounts = values;
+        page.fillFilters(values);
+        return page.run();
+      });
+    }, function () {
+      page.container.setAttribute("data-search-mode", "none");
+      page.say("本站没有可用的搜索索引，无法搜索。请按发文机构、主题或年份浏览。");
+    });
+  };
+
+  Page.prototype.chooseEngine = function () {
+    var container = this.container;
+    var root = this.root;
+    var offline = function () {
+      var url = new URL(container.getAttribute("data-offline-index"), location.href).href;
+      return new S.OfflineEngine(url, root).load();
+    };
+    if (location.protocol === "file:") return offline();
+    var bundles = (container.getAttribute("data-pagefind") || "").split(/\s+/).filter(Boolean)
+      .map(function (bundle) {
+        return new URL(bundle, location.href).href;
+      });
+    return new S.HostedEngine(bundles, root).load().catch(offline);
+  };
+
+  Page.prototype.describeEngine = function (engine) {
+    if (engine.mode !== "offline" || !this.note) return;
+    var info = engine.info;
+    var text = location.protocol === "file:"
+      ? "离线搜索：从本地文件打开时使用随站点附带的索引。"
+      : "Pagefind 索引无法加载，改用随站点附带的离线索引。";
+    if (info.bodies < info.replies) {
+      text += "索引收录全部 " + info.replies + " 件答复的标题和元数据，但只收录最新 " + info.bodies +
+        " 件的正文；" + (info.headsOnlyUntil ? info.headsOnlyUntil + "及以前" : "较早") + "公开的答复只能按标题和元数据找到。";
+    }
+    this.note.textContent = text;
+    this.note.hidden = false;
+  };
+
+  Page.prototype.readLocation = function () {
+    var params = new URLSearchParams(location.search);
+    this.input.value = params.get("q") || "";
+    var form = this.form;
+    S.FILTERS.concat(["sort"]).forEach(function (name) {
+      var select = form.elements[name];
+      if (select && params.get(name)) select.setAttribute("data-wanted", params.get(name));
+    });
+  };
+
+  Page.prototype.bind = function () {
+    var page = this;
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      page.remember();
+      page.run();
+    });
+    this.form.addEventListener("change", function (event) {
+      if (event.target.tagName === "SELECT") {
+        page.remember();
+        page.run();
+      }
+    });
+    this.more.addEventListener("click", function () {
+      page.showMore(true);
+    });
+  };
+
+  Page.prototype.fillFilters = function (values) {
+    var form = this.form;
+    S.FILTERS.forEach(function (key) {
+      var select = form.elements[key];
+      if (!select) return;
+      var counts = values[key] || {};
+      var names = Object.keys(counts).sort(key === "year" ? function (a, b) {
+        return b.localeCompare(a);
+      } : function (a, b) {
+        return a.localeCompare(b, "zh-Hans-CN");
+      });
+      names.forEach(function (name) {
+        var option = document.createElement("option");
+        option.value = name;
+        option.textContent = name + "（" + counts[name] + "）";
+        select.appendChild(option);
+      });
+      var wanted = select.getAttribute("data-wanted");
+      if (wanted && names.indexOf(wanted) >= 0) select.value = wanted;
+      select.closest(".search-filter").hidden = names.length === 0;
+    });
+    var sort = form.elements.sort;
+    if (sort && SORTS[sort.getAttribute("data-wanted")]) sort.value = sort.getAttribute("data-wanted");
+    form.querySelector(".search-filters").hidden = false;
+  };
+
+  Page.prototype.query = function () {
+    var form = this.form;
+    var filters = {};
+    S.FILTERS.forEach(function (key) {
+      var select = form.elements[key];
+      if (select && select.value) filters[key] = select.value;
+    });
+    return {
+      text: this.input.value.trim(),
+      terms: S.parseTerms(this.input.value),
+      filters: filters,
+      sort: SORTS[form.elements.sort ? form.elements.sort.value : ""] || "",
+    };
+  };
+
+  Page.prototype.remember = function () {
+    var query = this.query();
+    var params = new URLSearchParams();
+    if (query.text) params.set("q", query.text);
+    Object.keys(query.filters).forEach(function (key) {
+      params.set(key, query.filters[key]);
+    });
+    if (query.sort) params.set("sort", query.sort);
+    try {
+      history.replaceState(null, "", "?" + params.toString());
+    } catch (error) {
+      // file:// pages may not rewrite their address; the search runs all the same.
+    }
+  };
+
+  Page.prototype.run = function () {
+    var page = this;
+    var query = this.query();
+    var generation = ++this.generation;
+    this.list.textContent = "";
+    this.more.hidden = true;
+    this.suggest(query);
+    this.cursor = null;
+    if (query.terms.length === 0 && Object.keys(query.filters).length === 0) {
+      this.say(query.text ? "请输入要查找的字词。" : "请输入搜索词，或选择筛选条件。");
+      return Promise.resolve();
+    }
+    this.query_ = query;
+    this.say("正在搜索…");
+    return this.engine.search(query).then(function (cursor) {
+      if (generation !== page.generation) return null;
+      page.cursor = cursor;
+      return page.showMore(false);
+    });
+  };
+
+  Page.prototype.showMore = function (moveFocus) {
+    var page = this;
+    var generation = this.generation;
+    var cursor = this.cursor;
+    return cursor.next(PAGE_SIZE).then(function (results) {
+      if (generation !== page.generation) return null;
+      results.forEach(function (result, index) {
+        var item = S.renderResult(result);
+        page.list.appendChild(item);
+        if (moveFocus && index === 0) item.querySelector("a").focus();
+      });
+      page.report();
+      if (cursor.total === null) {
+        return cursor.finish().then(function () {
+          if (generation === page.generation) page.report();
+        });
+      }
+      return null;
+    });
+  };
+
+  Page.prototype.report = function () {
+    var cursor = this.cursor;
+    var shown = this.list.children.length;
+    var query = this.query_;
+    this.more.hidden = cursor.done;
+    if (shown === 0 && cursor.total === 0) {
+      var what = query.text ? "包含“" + query.text + "”的答复" : "符合条件的答复";
+      var filtered = Object.keys(query.filters).length ? "（已按所选条件筛选）" : "";
+      this.say("没有找到" + what + filtered + "。");
+    } else if (cursor.total === null) {
+      this.say("已找到 " + cursor.verifiedSoFar() + " 件以上答复，正在核对其余结果…");
+    } else {
+      this.say("找到 " + cursor.total + " 件答复" + (shown < cursor.total ? "，显示前 " + shown + " 件。" : "。"));
+    }
+  };
+
+  // A query that names a subject, bureau or place also offers that filter: tags are not
+  // part of the searched text, so 社会救助 may be in no reply's text but be a subject.
+  Page.prototype.suggest = function (query) {
+    var box = this.container.querySelector(".search-suggestion");
+    var values = this.filterCounts || {};
+    var page = this;
+    box.textContent = "";
+    box.hidden = true;
+    [["tag", "主题"], ["bureau", "发文机构"], ["region", "地区"]].forEach(function (pair) {
+      var count = (values[pair[0]] || {})[query.text];
+      if (!count || query.filters[pair[0]] || !box.hidden) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "查看" + pair[1] + "为“" + query.text + "”的全部答复（" + count + " 件）";
+      button.addEventListener("click", function () {
+        page.form.elements[pair[0]].value = query.text;
+        page.input.value = "";
+        page.remember();
+        page.run();
+      });
+      box.appendChild(button);
+      box.hidden = false;
+    });
+  };
+
+  Page.prototype.say = function (text) {
+    this.status.textContent = text;
+  };
+
+  var container = document.getElementById("search");
+  if (container) {
+    var page = new Page(container);
+    global.ReplyArchiveSearch.page = page;
+    global.ReplyArchiveSearch.ready = page.start();
+  }
+})(window);

@@ -1,0 +1,254 @@
+"""The search stage: records read from the written HTML, the offline index, Pagefind."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder import search
+from builder.build import BuildOptions, build
+from builder.config import Config
+from builder.search_offline import (
+    OFFLINE_INDEX,
+    build_offline_index,
+    decode_offline_index,
+    offline_problems,
+)
+from builder.search_records import Record, read_record, read_records
+
+WUHAI = "replies/2025/wuhaishi-2025-jianyi-hn-35.html"
+QIANJIANG = "replies/2025/qianjiangshi-2025-tian-150.html"
+
+
+@pytest.fixture(scope="module")
+def searched_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The sample archive built with search; with the build's warnings."""
+    from tests.conftest import REPO_ROOT
+
+    output = tmp_path_factory.mktemp("searched") / "site"
+    report = build(BuildOptions(source=REPO_ROOT, output=output, search=True))
+    return output, [p.message for p in report.warnings]
+
+
+# -- records: the same markers Pagefind reads ---------------------------------------------
+
+
+def test_a_page_without_a_body_marker_is_not_a_record() -> None:
+    assert read_record("<html><body><h1>全部答复</h1></body></html>", "index.html") is None
+
+
+def test_markers_take_text_literals_and_attributes() -> None:
+    html = """<html><body><nav>首页</nav>
+    <article data-pagefind-body data-pagefind-filter="region:乌海市, year:2025">
+      <h1 data-pagefind-meta="title">答复<em>标题</em></h1>
+      <p data-pagefind-ignore data-pagefind-filter="kind:人大代表建议">人大代表建议答复</p>
+      <dl data-pagefind-weight="3"><dt data-pagefind-ignore>发文字号</dt>
+        <dd data-pagefind-meta="doc">乌民复〔2025〕20号</dd></dl>
+      <time datetime="2025-08-04" data-pagefind-sort="published[datetime]">2025年8月4日</time>
+      <p>正文<br>第二行</p>
+      <footer data-pagefind-ignore><a data-pagefind-filter="tag">养老服务</a></footer>
+      <div data-pagefind-ignore="all"><a data-pagefind-filter="tag">不算</a>不算</div>
+      <script>var x = "不算";</script>
+    </article><footer>页脚</footer></body></html>"""
+    record = read_record(html, "a.html")
+    assert record is not None
+    assert record.meta == {"title": "答复标题", "doc": "乌民复〔2025〕20号"}
+    assert record.filters == {
+        "region": ("乌海市",),
+        "year": ("2025",),
+        "kind": ("人大代表建议",),
+        "tag": ("养老服务",),
+    }
+    assert record.sort == {"published": "2025-08-04"}
+    assert record.head == "答复标题\n乌民复〔2025〕20号"
+    assert record.body.split("\n") == ["2025年8月4日", "正文", "第二行"]
+
+
+def test_a_backslash_keeps_a_comma_in_a_value() -> None:
+    html = '<div data-pagefind-body data-pagefind-filter="tag:甲\\,乙, year:2024">x</div>'
+    record = read_record(html, "a.html")
+    assert record is not None and record.filters == {"tag": ("甲,乙",), "year": ("2024",)}
+
+
+def test_only_replies_are_indexed_with_their_fields(searched_site: tuple[Path, list[str]]) -> None:
+    records = {r.path: r for r in read_records(searched_site[0])}
+    assert sorted(records) == [QIANJIANG, WUHAI]
+    wuhai = records[WUHAI]
+    assert wuhai.meta == {
+        "title": "对市十届人大五次会议第HN-35号建议的答复",
+        "bureau": "乌海市民政局",
+        "doc": "乌民复〔2025〕20号",
+        "date": "2025年8月4日",
+        "published": "2025-08-04T12:43:38",
+    }
+    assert wuhai.filters["bureau"] == ("乌海市民政局",)
+    assert wuhai.filters["region"] == ("乌海市",)
+    assert wuhai.filters["year"] == ("2025",)
+    assert wuhai.filters["kind"] == ("人大代表建议",)
+    assert "适老化改造" in wuhai.filters["tag"]
+    assert wuhai.sort == {"published": "2025-08-04T12:43:38"}
+    for indexed in ("陈可才、刘治平", "11150300011554455T/2025-04037", "多元化养老服务体系"):
+        assert indexed in wuhai.head
+    assert "现答复如下" in wuhai.body and "吴棣" in wuhai.body
+
+
+def test_navigation_and_labels_are_not_indexed(searched_site: tuple[Path, list[str]]) -> None:
+    for record in read_records(searched_site[0]):
+        text = record.head + record.body
+        for left_out in ("首页", "发文字号", "索引号", "的全部答复", "上一件", "下一件"):
+            assert left_out not in text, (record.path, left_out)
+
+
+# -- the offline index ----------------------------------------------------------------------
+
+
+def record(number: int, body: str = "正文") -> Record:
+    published = f"20{10 + number // 12:02d}-{1 + number % 12:02d}-01T00:00:00"
+    return Record(
+        path=f"replies/{number}.html",
+        meta={"title": f"答复{number}", "date": published[:10]},
+        filters={"year": (published[:4],)},
+        sort={"published": published},
+        head=f"答复{number}",
+        body=body,
+    )
+
+
+def test_the_offline_index_holds_every_record_newest_first() -> None:
+    records = [record(n, body=f"第{n}件的正文") for n in range(250)]
+    index = build_offline_index(records, budget=10_000_000)
+    header, entries = decode_offline_index(index.script)
+    assert header == {"version": 1, "replies": 250, "bodies": 250, "headsOnlyUntil": ""}
+    assert [e["u"] for e in entries] == [f"replies/{n}.html" for n in reversed(range(250))]
+    assert entries[0]["b"] == "第249件的正文" and entries[0]["f"] == {"year": ["2030"]}
+    assert offline_problems(index, 10_000_000, Path("x")) == []
+
+
+def test_over_budget_the_oldest_bodies_are_left_out_with_a_warning() -> None:
+    # Bodies that do not compress: each chunk of 100 replies takes about 300 KB.
+    bodies = [
+        "".join(chr(0x4E00 + (n * 7919 + i * 104729) % 20000) for i in range(1000))
+        for n in range(300)
+    ]
+    records = [record(n, bodies[n]) for n in range(300)]
+    full = build_offline_index(records, budget=10_000_000)
+    budget = len(full.script) * 3 // 4
+    index = build_offline_index(records, budget)
+    header, entries = decode_offline_index(index.script)
+    assert len(index.script) <= budget
+    assert header["replies"] == 300 and header["bodies"] == 200
+    assert all("b" in e for e in entries[:200]) and not any("b" in e for e in entries[200:])
+    assert header["headsOnlyUntil"] == entries[200]["m"]["date"]  # type: ignore[index]
+    (problem,) = offline_problems(index, budget, Path("search/offline-index.js"))
+    assert "leaves out the body text of the 100 oldest of 300 replies" in problem.message
+    assert "offline_search_budget" in problem.hint
+
+
+def test_an_index_over_budget_even_without_bodies_says_so() -> None:
+    index = build_offline_index([record(n) for n in range(50)], budget=10)
+    messages = [p.message for p in offline_problems(index, 10, Path("x"))]
+    assert any("over offline_search_budget" in m for m in messages)
+
+
+def test_the_build_writes_the_offline_index(searched_site: tuple[Path, list[str]]) -> None:
+    header, entries = decode_offline_index((searched_site[0] / OFFLINE_INDEX).read_bytes())
+    assert header["bodies"] == header["replies"] == 2
+    assert [e["u"] for e in entries] == [WUHAI, QIANJIANG]
+
+
+# -- Pagefind -----------------------------------------------------------------------------
+
+
+def test_pagefind_runs_its_extended_binary() -> None:
+    binary = search.extended_binary()
+    assert binary is not None and binary.name.startswith("pagefind_extended")
+
+
+def test_pagefind_indexes_only_the_replies_and_segments_chinese(
+    searched_site: tuple[Path, list[str]],
+) -> None:
+    output, warnings = searched_site
+    assert not [w for w in warnings if "search" in w or "Pagefind" in w]
+    bundle = output / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["languages"]["zh"]["page_count"] == 2
+    fragments = [_fragment(path) for path in sorted((bundle / "fragment").iterdir())]
+    wuhai = next(f for f in fragments if f["url"].endswith("hn-35.html"))
+    assert wuhai["meta"]["doc"] == "乌民复〔2025〕20号"
+    assert wuhai["filters"]["bureau"] == ["乌海市民政局"]
+    # The extended binary cuts Chinese into words (zero-width spaces between them); the
+    # standard one would keep the whole run of Han characters as one word.
+    assert "养老\u200b服务" in wuhai["content"]
+    assert not (bundle / "pagefind-ui.js").exists()
+
+
+def test_reindexing_replaces_the_bundle(searched_site: tuple[Path, list[str]]) -> None:
+    output = searched_site[0]
+    report = search.index_site(output, Config())
+    assert report.pagefind_pages == 2 and report.records == 2
+    assert len(list((output / "pagefind").glob("*.pf_meta"))) == 1
+    assert not list(output.parent.glob(".*pagefind*"))
+
+
+def test_without_the_extended_binary_the_build_warns_and_keeps_offline_search(
+    tmp_path: Path, sample_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "extended_binary", lambda: None)
+    report = build(BuildOptions(source=sample_archive, output=tmp_path / "out"))
+    (problem,) = [p for p in report.warnings if "Pagefind" in p.message]
+    assert "extended binary is missing" in problem.message
+    assert (tmp_path / "out" / OFFLINE_INDEX).is_file()
+    assert not (tmp_path / "out" / "pagefind").exists()
+
+
+def test_a_quick_build_keeps_the_search_folders(tmp_path: Path, sample_archive: Path) -> None:
+    output = tmp_path / "out"
+    build(BuildOptions(source=sample_archive, output=output, search=True))
+    before = (output / OFFLINE_INDEX).read_bytes()
+    build(BuildOptions(source=sample_archive, output=output, search=False))
+    assert (output / OFFLINE_INDEX).read_bytes() == before
+    assert (output / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_budget_comes_from_the_config(searched_site: tuple[Path, list[str]]) -> None:
+    output = searched_site[0]
+    config = replace(Config(), offline_search_budget=100)
+    report = search.index_site(output, config, pagefind=False)
+    assert any("over offline_search_budget" in p.message for p in report.problems)
+    search.index_site(output, Config(), pagefind=False)  # as it was, for the other tests
+
+
+def _fragment(path: Path) -> dict[str, Any]:
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(b"pagefind_dcd")
+    fragment: dict[str, Any] = json.loads(data[len(b"pagefind_dcd") :])
+    return fragment
+
+
+def test_the_extended_binary_runs_even_when_another_is_configured(
+    searched_site: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
+    report = search.index_site(searched_site[0], Config())
+    assert report.problems == []
+    assert report.pagefind_binary == search.extended_binary()
+    assert report.pagefind_pages == 2
+
+
+def test_a_failing_pagefind_is_a_warning_not_a_traceback(
+    searched_site: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    broken = tmp_path / "pagefind_extended"
+    broken.write_text("#!/bin/sh\necho 'cannot index' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(search, "extended_binary", lambda: broken)
+    before = sorted(p.name for p in (searched_site[0] / "pagefind").iterdir())
+    report = search.index_site(searched_site[0], Config())
+    (problem,) = report.problems
+    assert "Pagefind failed: cannot index" in problem.message
+    assert sorted(p.name for p in (searched_site[0] / "pagefind").iterdir()) == before
