@@ -1,7 +1,14 @@
-"""`build()`: the stages in order, each timed. Load, validate, plan, render, write, index."""
+"""`build()`: the stages in order, each timed. Load, validate, plan, render, write, index.
+
+A `Builder` builds one archive again and again: it keeps what it read and wrote (in
+memory, and in the cache folder for the next process), reads again only the reply files
+whose stat changed, and renders only the pages whose fingerprint changed.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -10,14 +17,28 @@ from pathlib import Path
 
 import jinja2
 
+from builder import urls
 from builder.archive import Archive, make_archive
+from builder.build_cache import (
+    CACHE_DIR,
+    CacheStore,
+    OutputState,
+    Parsed,
+    code_key,
+    collector_paused,
+)
+from builder.build_fingerprints import Fingerprints, inputs_key, site_key
+from builder.build_record import Record, shape
+from builder.build_replies import ReplyFiles, duplicate_slugs, no_replies
+from builder.build_workers import RenderJob, render_pages
 from builder.config import CONFIG_FILE, Config, load_config
 from builder.errors import BuildFailed, Problem, warning
 from builder.model import Reply, validate
-from builder.output import OutputGate, WriteReport
+from builder.output import KEPT_FOLDERS, OutputGate, WriteReport, holds_exactly
 from builder.pages import Page, plan_pages
-from builder.render import Renderer, make_environment, static_files, template_problem, theme_dirs
-from builder.sources import REPLIES_DIR, find_reply_files, read_sources
+from builder.render import Renderer, make_environment, static_files, template_digests, theme_dirs
+from builder.slugs import slugify
+from builder.sources import find_reply_files, read_sources
 
 Progress = Callable[[int, int], None]
 
@@ -30,6 +51,8 @@ class BuildOptions:
     base_url: str | None = None
     search: bool = True
     progress: Progress | None = None
+    cache: bool = True
+    """Keep what a build read and wrote in `SOURCE/.reply-archive-cache/` for the next."""
 
     @property
     def output_dir(self) -> Path:
@@ -44,6 +67,8 @@ class BuildReport:
     removed: tuple[str, ...] = ()
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0
+    """Pages rendered (the others were unchanged and skipped)."""
 
     @property
     def seconds(self) -> float:
@@ -60,52 +85,213 @@ class Builder:
     """Builds one archive again and again in one process (the watch server keeps one).
 
     `changed` names the files that changed since the last build, when known; `None` means
-    anything may have changed.
+    anything may have changed. A builder with `record` keeps what each page read, so that
+    an edit to a reply maps straight to the pages that show it.
     """
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions, record: bool = True) -> None:
         self.options = options
+        self.store = CacheStore(options.source / CACHE_DIR) if options.cache else None
+        self.replies = ReplyFiles(options.source, self.store)
+        self.state: OutputState | None = None
+        self.record: Record | None = None
+        self.keep_record = record
+        self._saving: threading.Thread | None = None
+        self._templates: tuple[bytes, jinja2.Environment, dict[str, bytes]] | None = None
 
     def build(self, changed: Iterable[Path] | None = None) -> BuildReport:
-        return build(self.options)
+        """Build the archive; raise `BuildFailed` with every problem found."""
+        self.wait()
+        options, report = self.options, BuildReport()
+        with collector_paused(), _stage(report, "load"):
+            config, replies, problems = self._load(changed)
+        if any(p.is_error for p in problems):
+            self.replies.forget_bodies()
+            self._save(None)
+            raise BuildFailed(problems)
+        dirs = theme_dirs(options.source)
+        with _stage(report, "check"):
+            site = site_key(config, code_key(), dirs)
+            inputs = inputs_key(site, self.replies.digests())
+            state = self._state()
+            unchanged = state.inputs == inputs and holds_exactly(options.output_dir, state.manifest)
+        if unchanged and (self.record is not None or not self.keep_record):
+            # The output holds what these inputs make (a builder that keeps a record plans
+            # once all the same, to know what each page reads).
+            report.pages, written = state.pages, WriteReport((), len(state.manifest), ())
+            self._save(None)
+        else:
+            written = self._write(report, config, site, dirs, replies)
+            self._save(OutputState(written.manifest, inputs, report.pages))
+        report.replies = len(replies)
+        report.written, report.removed = written.written, written.removed
+        report.warnings = tuple(problems)
+        if options.search:
+            with _stage(report, "search"):
+                report.warnings += self._search(config)
+        return report
+
+    def wait(self) -> None:
+        """Until what the last build keeps for the next is saved."""
+        if self._saving is not None:
+            self._saving.join()
+            self._saving = None
+
+    def _load(self, changed: Iterable[Path] | None) -> tuple[Config, list[Reply], list[Problem]]:
+        options = self.options
+        loaded = load_config(options.source, options.base_url)
+        config, problems = loaded.config, list(loaded.problems)
+        replies, reply_problems = self.replies.read(config, changed)
+        problems += reply_problems
+        problems += _plan_warnings(options, config, bool(replies))
+        _check_output_folder(options, problems)
+        return config, replies, problems
+
+    def _write(
+        self,
+        report: BuildReport,
+        config: Config,
+        site: bytes,
+        dirs: list[Path],
+        replies: list[Reply],
+    ) -> WriteReport:
+        env, templates = self._theme(site, dirs)
+        gate = OutputGate(self.options.output_dir, self._state().manifest)
+        try:
+            with collector_paused(), _stage(report, "plan"):
+                fingerprints = Fingerprints(config, code_key(), templates, self.replies.digests())
+                todo, quick = self._quick(report, site, fingerprints, gate)
+                if not quick:
+                    todo = self._plan(report, site, config, replies, fingerprints, gate)
+            with _stage(report, "render"):
+                renderer = Renderer(env, config, self.replies.body_of)
+                self._render(RenderJob(todo, renderer, gate, dirs), report.pages)
+                for path, file in static_files(dirs).items():
+                    gate.copy(path, file)
+        except BaseException:
+            gate.abort()
+            self.record = None
+            raise
+        finally:
+            self.replies.forget_bodies()
+        report.rendered = len(todo)
+        return gate.commit(prune=not quick)
+
+    def _plan(
+        self,
+        report: BuildReport,
+        site: bytes,
+        config: Config,
+        replies: list[Reply],
+        fingerprints: Fingerprints,
+        gate: OutputGate,
+    ) -> list[tuple[Page, bytes]]:
+        """Every page, and those of them to render, with their fingerprints."""
+        self.record = None
+        pages = plan_pages(make_archive(replies, self.replies.slug), config)
+        report.pages = len(pages)
+        if self.keep_record:
+            self.record = Record.of(site, pages)
+        return [(p, f) for p in pages if not gate.keep(p.path, f := fingerprints.of(p))]
+
+    def _quick(
+        self, report: BuildReport, site: bytes, fingerprints: Fingerprints, gate: OutputGate
+    ) -> tuple[list[tuple[Page, bytes]], bool]:
+        """The pages to render when the record shows which pages the changes touch."""
+        record, swapped = self.record, _swappable(self.replies.changes)
+        if record is None or record.site != site or not swapped or not gate.manifest:
+            return [], False  # (the pages it does not touch are trusted to be as written)
+        touched = {i: record.swapped(i, swapped) for i in record.affected(swapped.values())}
+        gate.carry(p.path for i, p in enumerate(record.pages) if i not in touched)
+        todo = []
+        for index, page in touched.items():
+            record.pages[index] = page
+            if not gate.keep(page.path, fingerprint := fingerprints.of(page)):
+                todo.append((page, fingerprint))
+        report.pages = len(record.pages)
+        return todo, True
+
+    def _theme(self, site: bytes, dirs: list[Path]) -> tuple[jinja2.Environment, dict[str, bytes]]:
+        """The Jinja environment and the digests of its templates, kept while the theme (and
+        the rest of `site`) is unchanged."""
+        if self._templates is None or self._templates[0] != site:
+            env = make_environment(dirs, self.store.folder / "templates" if self.store else None)
+            self._templates = (site, env, template_digests(env, dirs))
+        return self._templates[1], self._templates[2]
+
+    def _render(self, job: RenderJob, total: int) -> None:
+        done = total - len(job.pages)
+        for result in render_pages(job):
+            if isinstance(result, Problem):
+                raise BuildFailed([result])
+            for outcome in result:
+                job.gate.record(outcome)
+            done += len(result)
+            if self.options.progress:
+                self.options.progress(done, total)
+
+    def _search(self, config: Config) -> tuple[Problem, ...]:
+        """Index the output, unless the index is of the same pages (say what it said then)."""
+        state, output = self._state(), self.options.output_dir
+        indexed = all((output / folder).is_dir() for folder in KEPT_FOLDERS)
+        if state.searched == state.inputs and indexed:
+            return state.search_warnings
+        warnings = tuple(_index_for_search(self.options, config))
+        self.state = dataclasses.replace(state, searched=state.inputs, search_warnings=warnings)
+        self._save(self.state)
+        return warnings
+
+    def _state(self) -> OutputState:
+        if self.state is None:
+            store = self.store
+            self.state = store.load_output(self.options.output_dir) if store else OutputState()
+        return self.state
+
+    def _save(self, state: OutputState | None) -> None:
+        """Save, in the background, what changed of what this build keeps for the next."""
+        self.wait()
+        store, saves = self.store, [self.replies.saver()]
+        if state is not None:
+            self.state = state
+            if store is not None:
+                output = self.options.output_dir
+                saves.append(lambda: store.save_output(output, state))
+        work = [save for save in saves if save is not None]
+        if work:
+            self._saving = threading.Thread(target=lambda: [save() for save in work])
+            self._saving.start()
+
+
+def _swappable(
+    changes: list[tuple[str, Parsed | None, Parsed | None]],
+) -> dict[str, Reply] | None:
+    """The changed replies by page path, when none of them moved in the archive."""
+    swapped = {}
+    for _, before, after in changes:
+        old = before.reply if before else None
+        new = after.reply if after else None
+        if old is None or new is None or shape(old) != shape(new):
+            return None
+        swapped[urls.reply_path(new)] = new
+    return swapped
 
 
 def build(options: BuildOptions) -> BuildReport:
     """Build the archive at `options.source`; raise `BuildFailed` with every problem found."""
-    report = BuildReport()
-    with _stage(report, "load"):
-        config, archive, problems = load_archive(options)
-    with _stage(report, "plan"):
-        pages = plan_pages(archive, config)
-        problems += _plan_warnings(options, config, archive)
-    _check_output_folder(options, problems)
-    if any(p.is_error for p in problems):
-        raise BuildFailed(problems)
-    with _stage(report, "render"):
-        written = _render_and_write(options, config, archive, pages)
-    report.replies, report.pages = len(archive.replies), len(pages)
-    report.written, report.removed = written.written, written.removed
-    report.warnings = tuple(problems)
-    if options.search:
-        with _stage(report, "search"):
-            _index_for_search(options, config)
-    return report
+    builder = Builder(options, record=False)
+    try:
+        return builder.build()
+    finally:
+        builder.wait()
 
 
 def load_archive(options: BuildOptions) -> tuple[Config, Archive, list[Problem]]:
-    """Read and validate every reply; the archive holds only the valid ones."""
+    """Read and validate every reply; the archive holds only the valid ones (with bodies)."""
     loaded = load_config(options.source, options.base_url)
     problems = list(loaded.problems)
     paths = find_reply_files(options.source)
     if not paths:
-        problems.append(
-            Problem(
-                options.source / REPLIES_DIR,
-                0,
-                "no replies found",
-                "put one Markdown file per reply under content/replies/",
-            )
-        )
+        problems.append(no_replies(options.source))
     sources, read_problems = read_sources(paths)
     problems += read_problems
     replies = []
@@ -115,37 +301,11 @@ def load_archive(options: BuildOptions) -> tuple[Config, Archive, list[Problem]]
         if reply is not None:
             replies.append(reply)
     problems += duplicate_slugs(replies, options.source)
-    return loaded.config, make_archive(replies), problems
+    return loaded.config, make_archive(replies, slugify), problems
 
 
-def duplicate_slugs(replies: list[Reply], root: Path) -> list[Problem]:
-    first: dict[str, Reply] = {}
-    problems = []
-    for reply in sorted(replies, key=lambda r: str(r.source)):
-        if reply.slug in first:
-            other = _relative_to(first[reply.slug].source, root)
-            problems.append(
-                Problem(
-                    reply.source,
-                    1,
-                    f"slug `{reply.slug}` is used twice",
-                    f"{other} has it too; rename a file or set `slug:`",
-                )
-            )
-        else:
-            first[reply.slug] = reply
-    return problems
-
-
-def _relative_to(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _plan_warnings(options: BuildOptions, config: Config, archive: Archive) -> list[Problem]:
-    if config.base_url or not archive.replies:
+def _plan_warnings(options: BuildOptions, config: Config, has_replies: bool) -> list[Problem]:
+    if config.base_url or not has_replies:
         return []
     return [
         warning(
@@ -180,32 +340,10 @@ def _check_output_folder(options: BuildOptions, problems: list[Problem]) -> None
         )
 
 
-def _render_and_write(
-    options: BuildOptions, config: Config, archive: Archive, pages: list[Page]
-) -> WriteReport:
-    dirs = theme_dirs(options.source)
-    renderer = Renderer(make_environment(dirs), config, archive)
-    gate = OutputGate(options.output_dir)
-    try:
-        for done, page in enumerate(pages, 1):
-            gate.write(page.path, renderer.render(page).encode("utf-8"))
-            if options.progress:
-                options.progress(done, len(pages))
-        for path, file in static_files(dirs).items():
-            gate.copy(path, file)
-    except jinja2.TemplateError as error:
-        gate.abort()
-        raise BuildFailed([template_problem(error, dirs)]) from error
-    except BaseException:
-        gate.abort()
-        raise
-    return gate.commit()
-
-
-def _index_for_search(options: BuildOptions, config: Config) -> None:
+def _index_for_search(options: BuildOptions, config: Config) -> list[Problem]:
     from builder.search import index_output
 
-    index_output(options.output_dir, config)
+    return index_output(options.output_dir, config)
 
 
 @contextmanager

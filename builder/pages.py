@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from builder import urls
-from builder.archive import Archive, Facet, Group, Neighbours
+from builder.archive import Archive, Facet, Group
 from builder.config import Config
 from builder.model import Reply
 
@@ -44,12 +45,50 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class PageRef:
+    """Another page as a page shows it: where it is and its title (a group's name)."""
+
+    path: str
+    title: str
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class NeighbourLinks:
+    """The bureau's replies published just before and just after this one."""
+
+    older: PageRef | None
+    newer: PageRef | None
+
+
+@dataclass(frozen=True)
 class ReplyView:
     reply: Reply
-    neighbours: Neighbours
-    tags: tuple[Group, ...]
+    neighbours: NeighbourLinks
+    tags: tuple[PageRef, ...]
     bureau: Group
     year: Group
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A reply in a list: the reply and links to its tags."""
+
+    reply: Reply
+    tags: tuple[PageRef, ...]
+
+
+@dataclass(frozen=True)
+class Browse:
+    """The home page's ways in: how many tags, bureaus and years, and the biggest tags."""
+
+    tags: int
+    bureaus: int
+    years: int
+    top_tags: tuple[Group, ...]
 
 
 @dataclass(frozen=True)
@@ -57,12 +96,14 @@ class ListingView:
     """One page of a list of replies: the home page, or a tag, bureau or year."""
 
     heading: str
-    entries: tuple[Reply, ...]
+    entries: tuple[Entry, ...]
     count: int
     pagination: Pagination
     start: int
     """The position of the first entry in the whole list, from 1."""
     group: Group | None = None
+    browse: Browse | None = None
+    """On the first home page only."""
 
 
 @dataclass(frozen=True)
@@ -106,12 +147,21 @@ class Page:
 
 def plan_pages(archive: Archive, config: Config) -> list[Page]:
     """Every page of the site, replies first (they are the most work to render)."""
-    pages = [_reply_page(archive, reply) for reply in archive.replies]
-    pages += _listing_pages(urls.home_path, "全部答复", archive.replies, config.page_size)
+    tag_links = {g.name: PageRef(urls.group_path(g), g.name) for g in archive.tags}
+    reply_links = {r.slug: PageRef(urls.reply_path(r), r.title) for r in archive.replies}
+    pages = [_reply_page(archive, reply, tag_links, reply_links) for reply in archive.replies]
+    entries = {r.slug: Entry(r, tuple(tag_links[t] for t in r.tags)) for r in archive.replies}
+    listing = _Listing(entries, config.page_size)
+    pages += listing.pages(urls.home_path, "全部答复", archive.replies, browse=_browse(archive))
     for facet, groups in _facets(archive):
         pages.append(_facet_index(facet, groups, archive))
         for group in groups:
-            pages += _group_pages(group, config.page_size)
+            pages += listing.pages(
+                partial(urls.group_path, group),
+                _heading(group),
+                archive.members(group),
+                group=group,
+            )
     pages.append(Page(urls.SEARCH, "search.html", PlainView("搜索答复")))
     pages.append(
         Page(
@@ -129,30 +179,34 @@ def _facets(archive: Archive) -> list[tuple[Facet, tuple[Group, ...]]]:
     return [(Facet.TAG, archive.tags), (Facet.BUREAU, archive.bureaus), (Facet.YEAR, archive.years)]
 
 
-def _reply_page(archive: Archive, reply: Reply) -> Page:
-    groups = archive.groups_of(reply)
+def _reply_page(
+    archive: Archive, reply: Reply, tag_links: dict[str, PageRef], reply_links: dict[str, PageRef]
+) -> Page:
+    neighbours = archive.neighbours[reply.slug]
+    older, newer = neighbours.older, neighbours.newer
     view = ReplyView(
         reply=reply,
-        neighbours=archive.neighbours[reply.slug],
-        tags=tuple(g for g in groups if g.facet is Facet.TAG),
+        neighbours=NeighbourLinks(
+            reply_links[older.slug] if older else None, reply_links[newer.slug] if newer else None
+        ),
+        tags=tuple(tag_links[t] for t in reply.tags),
         bureau=archive.group(Facet.BUREAU, reply.bureau),
         year=archive.group(Facet.YEAR, str(reply.year)),
     )
-    return Page(urls.reply_path(reply), "reply.html", view)
+    return Page(reply_links[reply.slug].path, "reply.html", view)
+
+
+def _browse(archive: Archive) -> Browse:
+    counts = len(archive.tags), len(archive.bureaus), len(archive.years)
+    return Browse(*counts, top_tags=archive.tags[:12])
 
 
 def _facet_index(facet: Facet, groups: tuple[Group, ...], archive: Archive) -> Page:
     regions: tuple[tuple[str, tuple[Group, ...]], ...] = ()
     if facet is Facet.BUREAU:
-        regions = tuple((name, tuple(gs)) for name, gs in archive.bureaus_by_region())
+        regions = archive.regions
     view = FacetIndexView(facet, groups, regions)
     return Page(urls.facet_index_path(facet), "facet.html", view)
-
-
-def _group_pages(group: Group, page_size: int) -> list[Page]:
-    return _listing_pages(
-        lambda n: urls.group_path(group, n), _heading(group), group.replies, page_size, group
-    )
 
 
 def _heading(group: Group) -> str:
@@ -161,35 +215,40 @@ def _heading(group: Group) -> str:
     return f"{group.facet.label}：{group.name}"
 
 
-def _listing_pages(
-    path_of_page: Callable[[int], str],
-    heading: str,
-    replies: Sequence[Reply],
-    page_size: int,
-    group: Group | None = None,
-) -> list[Page]:
-    chunks = list(_chunks(replies, page_size)) or [()]
-    paths = tuple(path_of_page(n) for n in range(1, len(chunks) + 1))
-    return [
-        Page(
-            paths[i],
-            "listing.html",
-            ListingView(
-                heading,
-                chunk,
-                len(replies),
-                Pagination(i + 1, paths),
-                start=i * page_size + 1,
-                group=group,
-            ),
-        )
-        for i, chunk in enumerate(chunks)
-    ]
+@dataclass(frozen=True)
+class _Listing:
+    """Splits lists of replies into pages of `page_size` entries."""
 
+    entries: dict[str, Entry]
+    page_size: int
 
-def _chunks(replies: Sequence[Reply], size: int) -> Iterator[tuple[Reply, ...]]:
-    for start in range(0, len(replies), size):
-        yield tuple(replies[start : start + size])
+    def pages(
+        self,
+        path_of_page: Callable[[int], str],
+        heading: str,
+        replies: Sequence[Reply],
+        group: Group | None = None,
+        browse: Browse | None = None,
+    ) -> list[Page]:
+        size = self.page_size
+        chunks = [replies[i : i + size] for i in range(0, len(replies), size)] or [()]
+        paths = tuple(path_of_page(n) for n in range(1, len(chunks) + 1))
+        return [
+            Page(
+                paths[i],
+                "listing.html",
+                ListingView(
+                    heading,
+                    tuple(self.entries[r.slug] for r in chunk),
+                    len(replies),
+                    Pagination(i + 1, paths),
+                    start=i * size + 1,
+                    group=group,
+                    browse=browse if i == 0 else None,
+                ),
+            )
+            for i, chunk in enumerate(chunks)
+        ]
 
 
 def _machine_pages(archive: Archive, config: Config, pages: list[Page]) -> list[Page]:

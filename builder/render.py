@@ -1,25 +1,37 @@
-"""Templates to pages: the Jinja environment, the theme and its overrides, linking."""
+"""Templates to pages: the Jinja environment, the theme and its overrides, linking.
+
+Templates receive `page` (the view), `path`, `site`, `link`, `absolute` and `body`, and
+nothing else: a page's output depends only on its view, the config and its templates,
+which is what lets a build skip a page whose fingerprint has not changed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
 import traceback
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
+import jinja2.meta
 from markupsafe import Markup
 
 import builder
 from builder import dates, urls
-from builder.archive import Archive, Facet, Group
+from builder.archive import Facet, Group
 from builder.config import Config
 from builder.errors import Problem
 from builder.model import Reply
-from builder.pages import Page
+from builder.pages import Page, PageRef
 
 THEME_DIR_NAME = "templates"
 STATIC_DIR_NAME = "static"
+
+BodyOf = Callable[[Reply], str]
+"""The body HTML of a reply (a build may keep bodies apart from the replies)."""
 
 
 def default_theme_dir() -> Path:
@@ -59,19 +71,45 @@ class Linker:
     page_path: str
     absolute_base: str = ""
 
-    def __call__(self, target: Reply | Group | Facet | str) -> str:
-        to_path = urls.path_of(target)
+    def __call__(self, target: Reply | Group | Facet | PageRef | str) -> str:
+        to_path = target.path if isinstance(target, PageRef) else urls.path_of(target)
         if self.absolute_base:
             return self.absolute_base.rstrip("/") + "/" + to_path
-        return urls.relative(self.page_path, to_path)
+        return _relative_from(self.page_path.rpartition("/")[0], to_path)
 
     def static(self, name: str) -> str:
         return self(urls.static_path(name))
 
 
-def make_environment(dirs: list[Path]) -> jinja2.Environment:
+def relative_link(from_path: str, to_path: str) -> str:
+    """`urls.relative`, quicker for the plain paths pages link to (a page has dozens)."""
+    return _relative_from(from_path.rpartition("/")[0], to_path)
+
+
+@lru_cache(maxsize=1 << 16)
+def _relative_from(folder: str, to_path: str) -> str:
+    # Pages in one folder link to the same few pages: most links are found here.
+    here = folder.split("/") if folder else []
+    there = to_path.split("/")
+    inside = folder == to_path or folder.startswith(to_path + "/")  # a folder, not a file
+    if inside or not (_is_plain(here) and _is_plain(there)):
+        return urls.relative(f"{folder}/x" if folder else "x", to_path)
+    common = 0
+    limit = min(len(here), len(there) - 1)
+    while common < limit and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
+def _is_plain(parts: list[str]) -> bool:
+    return "" not in parts and "." not in parts and ".." not in parts
+
+
+def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
+    """The theme's templates; `compiled`: a folder to keep compiled templates in."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        bytecode_cache=_CompiledTemplates(compiled) if compiled else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -85,11 +123,30 @@ def make_environment(dirs: list[Path]) -> jinja2.Environment:
     return env
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates in a folder, which a build may be unable to write."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # compiled again next time
+
+
+def _own_body(reply: Reply) -> str:
+    return reply.body_html
+
+
 @dataclass(frozen=True)
 class Renderer:
     env: jinja2.Environment
     config: Config
-    archive: Archive
+    body_of: BodyOf = field(default=_own_body)
 
     def render(self, page: Page) -> str:
         template = self.env.get_template(page.template)
@@ -98,16 +155,59 @@ class Renderer:
             page=page.view,
             path=page.path,
             site=self.config,
-            archive=self.archive,
             link=link,
             absolute=self.config.absolute_url,
-            body=lambda reply: Markup(reply.body_html),
+            body=lambda reply: Markup(self.body_of(reply)),
         )
 
 
 def render_pages(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[Page, str]]:
     for page in pages:
         yield page, renderer.render(page)
+
+
+def template_digests(env: jinja2.Environment, dirs: list[Path]) -> dict[str, bytes]:
+    """For each template, a digest of its source and of every template it extends, includes
+    or imports, with the folder each was found in (so a new override changes it too)."""
+    names = [n for n in env.list_templates() if not n.startswith(f"{STATIC_DIR_NAME}/")]
+    sources = {name: _source(name, dirs) for name in names}
+    loads = {name: _loaded_by(env, sources[name][1]) for name in names}
+    digests = {}
+    for name in names:
+        digest = hashlib.blake2b(digest_size=16)
+        for used in sorted(_closure(name, loads, names)):
+            where, text = sources.get(used) or _source(used, dirs)
+            digest.update(f"{used}\0{where}\0{len(text)}\0".encode() + text.encode())
+        digests[name] = digest.digest()
+    return digests
+
+
+def _source(name: str, dirs: list[Path]) -> tuple[str, str]:
+    for theme in dirs:
+        path = theme / name
+        if path.is_file():
+            return str(theme), path.read_text(encoding="utf-8", errors="replace")
+    return "", ""
+
+
+def _loaded_by(env: jinja2.Environment, text: str) -> list[str | None]:
+    """The templates a template names; None for one named by a variable."""
+    try:
+        return list(jinja2.meta.find_referenced_templates(env.parse(text)))
+    except jinja2.TemplateSyntaxError:
+        return []  # reported when the page is rendered
+
+
+def _closure(name: str, loads: dict[str, list[str | None]], names: list[str]) -> set[str]:
+    found, todo = {name}, [name]
+    while todo:
+        for used in loads.get(todo.pop(), []):
+            if used is None:
+                return set(names)  # a computed name: it may be any template
+            if used not in found:
+                found.add(used)
+                todo.append(used)
+    return found
 
 
 def template_problem(error: jinja2.TemplateError, dirs: list[Path]) -> Problem:
@@ -119,8 +219,12 @@ def template_problem(error: jinja2.TemplateError, dirs: list[Path]) -> Problem:
         # Jinja rewrites the traceback so that its frames point into the template files.
         name, line = _innermost_template_frame(error, dirs)
     path = _template_path(str(name), dirs) if name else Path("templates")
-    return Problem(path, line, f"template error: {error.message or error}",
-                   "check the template's Jinja syntax and the names it uses")
+    return Problem(
+        path,
+        line,
+        f"template error: {error.message or error}",
+        "check the template's Jinja syntax and the names it uses",
+    )
 
 
 def _innermost_template_frame(error: BaseException, dirs: list[Path]) -> tuple[str, int]:

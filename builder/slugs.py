@@ -6,8 +6,6 @@ import hashlib
 import re
 import unicodedata
 
-from pypinyin import lazy_pinyin
-
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 PLAIN_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -18,6 +16,9 @@ def slugify(text: str) -> str:
     Han characters become their toneless pinyin joined within a run, so a slug
     reads as words; every other run of non-alphanumerics becomes one hyphen.
     """
+    # pypinyin loads its dictionary on import (0.2 s); builds with nothing new to name skip it.
+    from pypinyin import lazy_pinyin
+
     normal = unicodedata.normalize("NFKC", text)
     syllables = lazy_pinyin(normal, errors="default")
     joined = "".join(_syllable_or_gap(s) for s in syllables)

@@ -21,7 +21,7 @@ QIANJIANG = "replies/2025/qianjiangshi-2025-tian-150.html"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("site") / "output"
-    build(BuildOptions(source=REPO_ROOT, output=output, search=False))
+    build(BuildOptions(source=REPO_ROOT, output=output, search=False, cache=False))
     return output
 
 
@@ -127,7 +127,11 @@ def test_without_a_base_url_there_is_no_sitemap_or_feed(site: Path) -> None:
 
 def test_with_a_base_url_sitemap_and_feed_use_absolute_urls(tmp_path: Path) -> None:
     base = "https://example.org/archive/"
-    build(BuildOptions(source=REPO_ROOT, output=tmp_path / "out", base_url=base, search=False))
+    build(
+        BuildOptions(
+            source=REPO_ROOT, output=tmp_path / "out", base_url=base, search=False, cache=False
+        )
+    )
     sitemap = ElementTree.parse(tmp_path / "out" / "sitemap.xml").getroot()
     locations = [
         e.text or "" for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
@@ -146,7 +150,7 @@ def test_with_a_base_url_sitemap_and_feed_use_absolute_urls(tmp_path: Path) -> N
 
 
 def test_two_builds_of_the_same_input_are_identical(site: Path, tmp_path: Path) -> None:
-    build(BuildOptions(source=REPO_ROOT, output=tmp_path / "again", search=False))
+    build(BuildOptions(source=REPO_ROOT, output=tmp_path / "again", search=False, cache=False))
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     second = {
         p.relative_to(tmp_path / "again"): p.read_bytes()

@@ -28,7 +28,20 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def previous_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A good build of the sample archive, standing where the broken builds will write."""
     output = tmp_path_factory.mktemp("previous") / "output"
-    assert main(["build", "--no-search", "--source", str(REPO_ROOT), "--output", str(output)]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--no-search",
+                "--no-cache",
+                "--source",
+                str(REPO_ROOT),
+                "--output",
+                str(output),
+            ]
+        )
+        == 0
+    )
     return output
 
 

@@ -31,7 +31,7 @@ def searched_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
     from tests.conftest import REPO_ROOT
 
     output = tmp_path_factory.mktemp("searched") / "site"
-    report = build(BuildOptions(source=REPO_ROOT, output=output, search=True))
+    report = build(BuildOptions(source=REPO_ROOT, output=output, search=True, cache=False))
     return output, [p.message for p in report.warnings]
 
 

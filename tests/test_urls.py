@@ -28,7 +28,7 @@ def reply(slug: str = "wuhaishi-2025-jianyi-hn-35", year: int = 2025) -> Reply:
 
 
 def test_each_kind_of_page_has_one_file_path() -> None:
-    tag = Group(Facet.TAG, "养老服务", "yanglaofuwu", ())
+    tag = Group(Facet.TAG, "养老服务", "yanglaofuwu", count=1)
     assert urls.path_of(reply()) == "replies/2025/wuhaishi-2025-jianyi-hn-35.html"
     assert urls.path_of(tag) == "tags/yanglaofuwu/index.html"
     assert urls.group_path(tag, 3) == "tags/yanglaofuwu/3.html"

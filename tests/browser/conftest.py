@@ -132,7 +132,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from builder.build import BuildOptions, build
 
     output = tmp_path_factory.mktemp("built-site") / "site"
-    report = build(BuildOptions(source=REPO_ROOT, output=output, search=True))
+    report = build(BuildOptions(source=REPO_ROOT, output=output, search=True, cache=False))
     search_problems = [p.format() for p in report.warnings if "search" in p.message]
     assert not search_problems, search_problems
     return output

