@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reply-archive {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_build(commands)
+    _add_serve(commands)
+    _add_import(commands)
     return parser
 
 
@@ -63,7 +65,91 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_false",
         help="skip the search index, for quick builds",
     )
+    command.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="ignore and do not keep SOURCE/.reply-archive-cache/ "
+        "(what the last build read and wrote)",
+    )
     command.set_defaults(run=run_build)
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "serve", help="preview the site: rebuild on each save and reload the browser"
+    )
+    _add_archive_options(command)
+    command.add_argument(
+        "--output", type=Path, default=None, help="where to write the site (default: SOURCE/output)"
+    )
+    command.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this computer only)",
+    )
+    command.add_argument(
+        "--port", type=int, default=None, help="the port (default: 8000, or the next free one)"
+    )
+    command.add_argument("--open", action="store_true", help="open the site in a browser")
+    command.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="do not refresh the search index in the background",
+    )
+    command.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from builder.serve import ServeOptions, serve
+
+    options = ServeOptions(
+        source=args.source,
+        output=args.output,
+        host=args.host,
+        port=args.port,
+        open_browser=args.open,
+        search=args.search,
+    )
+    return serve(options)
+
+
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "import", help="turn saved government pages (text or HTML) into content files"
+    )
+    command.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="FILE_OR_FOLDER",
+        help="saved pages: .txt or .html files, or folders of them",
+    )
+    command.add_argument(
+        "--into",
+        type=Path,
+        default=Path("content") / "replies",
+        help="where to write the content files (default: content/replies)",
+    )
+    command.add_argument(
+        "--dry-run", action="store_true", help="print what would be written, write nothing"
+    )
+    command.add_argument(
+        "--force", action="store_true", help="replace content files that already exist"
+    )
+    command.add_argument("--debug", action="store_true", help="show tracebacks")
+    command.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from builder.ingest import import_paths
+
+    report = import_paths(
+        args.paths, args.into, dry_run=args.dry_run, force=args.force, out=sys.stdout
+    )
+    print_problems(report.problems, Path.cwd(), sys.stderr)
+    return 1 if report.failed else 0
 
 
 def _add_archive_options(command: argparse.ArgumentParser) -> None:
@@ -82,6 +168,7 @@ def run_build(args: argparse.Namespace) -> int:
         output=args.output,
         base_url=args.base_url,
         search=args.search,
+        cache=args.cache,
         progress=_progress_printer(sys.stderr),
     )
     try:
