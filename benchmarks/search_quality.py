@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib.util
 import json
 import random
 import re
@@ -36,26 +35,17 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-if importlib.util.find_spec("builder") is None:  # run as a script from a checkout
+if str(ROOT) not in sys.path:  # run as a script: this checkout's code, not an installed one
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import DEFAULT_ARCHIVES, generate  # noqa: E402
 from builder.build import BuildOptions, build  # noqa: E402
 from builder.config import load_config  # noqa: E402
 from builder.search import index_site  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 TOP = 20
 GOAL = 0.99
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WORDS = [
     "养老",
     "助餐",
@@ -205,7 +195,7 @@ def measure_quality(site: Path, found: list[Query]) -> dict[str, list[Score]]:
 
     with sync_playwright() as playwright, serve(site) as url:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         page = browser.new_page()
         results = {

@@ -30,18 +30,8 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout
 from playwright.sync_api import Browser, Page, Route, sync_playwright  # noqa: E402
 
 from builder.build import BuildOptions, build  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SEARCH_SETTLED = """() => {
   const status = document.querySelector('.search-status');
   return status && /找到|没有/.test(status.textContent) && !/正在/.test(status.textContent);
