@@ -238,14 +238,15 @@ def _signals() -> Iterator[None]:
     """Ctrl-C and `kill` stop the server (only the main thread may set handlers).
 
     A build forks workers, and a terminal's Ctrl-C reaches them too: they ignore it and
-    leave the stopping to the server, which ends them (with SIGTERM's default action).
+    leave the stopping to the server, which ends them (with SIGTERM's default action). The
+    two signals are held back across each fork, so a worker never sees the server's handlers.
     """
     global _serving
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     if _serving is None:
-        os.register_at_fork(after_in_child=_quiet_child)
+        os.register_at_fork(before=_hold, after_in_parent=_release, after_in_child=_quiet_child)
     _serving = os.getpid()
     before = signal.getsignal(signal.SIGTERM)
     if before is not signal.SIG_IGN:
@@ -259,13 +260,24 @@ def _signals() -> Iterator[None]:
 
 _serving: int | None = None
 """The server's process id while it serves (0 after, `None` before the first time)."""
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _hold() -> None:
+    if _serving:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+
+
+def _release() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+
+
 def _quiet_child() -> None:
     if _serving and os.getppid() == _serving:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _release()

@@ -76,8 +76,24 @@
     return host;
   }
 
+  function refresh() {
+    fetch(STATE, { cache: "no-store" })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(handle, function () {});
+  }
+
   function connect(channel) {
     var source = new EventSource(EVENTS);
+    source.addEventListener("error", function () {
+      // The browser retries a dropped stream by itself, but not one it closed.
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(function () {
+          connect(channel);
+        }, 1000);
+      }
+    });
     source.addEventListener("state", function (event) {
       var state;
       try {
@@ -102,11 +118,10 @@
       connect(channel);
       return new Promise(function () {}); // held while this page is open
     });
-    fetch(STATE, { cache: "no-store" })
-      .then(function (response) {
-        return response.json();
-      })
-      .then(handle, function () {});
+    refresh();
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") refresh();
+    });
   } else {
     connect(null);
   }
