@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -120,12 +121,18 @@ def _chunks(count: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(count, start + size)
 
 
+def _leave_ctrl_c_to_parent() -> None:
+    # A terminal's Ctrl-C reaches every process of the group; the parent stops the pool,
+    # so a worker printing its own KeyboardInterrupt traceback is only noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextmanager
 def _forked_pool(job: ParseJob | RenderJob, workers: int) -> Iterator[multiprocessing.pool.Pool]:
     global _job
     _job = job
     gc.freeze()  # the workers' collector then leaves the inherited objects' pages shared
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c_to_parent)
     try:
         yield pool
         pool.close()
