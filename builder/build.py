@@ -236,7 +236,7 @@ class Builder:
         indexed = all((output / folder).is_dir() for folder in KEPT_FOLDERS)
         if state.searched == state.inputs and indexed:
             return state.search_warnings
-        warnings = tuple(_index_for_search(self.options, config))
+        warnings = tuple(_index_for_search(self.options, config, self.store))
         self.state = dataclasses.replace(state, searched=state.inputs, search_warnings=warnings)
         self._save(self.state)
         return warnings
@@ -340,10 +340,13 @@ def _check_output_folder(options: BuildOptions, problems: list[Problem]) -> None
         )
 
 
-def _index_for_search(options: BuildOptions, config: Config) -> list[Problem]:
+def _index_for_search(
+    options: BuildOptions, config: Config, store: CacheStore | None
+) -> list[Problem]:
     from builder.search import index_output
 
-    return index_output(options.output_dir, config)
+    state = store.search_state(options.output_dir) if store else None
+    return index_output(options.output_dir, config, state)
 
 
 @contextmanager

@@ -184,6 +184,10 @@ class CacheStore:
     def save_output(self, output: Path, state: OutputState) -> None:
         self._save(_output_name(output), code_key(), state)
 
+    def search_state(self, output: Path) -> Path:
+        """Where the search stage keeps what it read and indexed of `output`."""
+        return self.folder / _output_name(output).replace("output-", "search-", 1)
+
     def _load(self, name: str, key: str) -> Any:
         try:
             with open(self.folder / name, "rb") as file, collector_paused():

@@ -2,8 +2,9 @@
 
 Two indexes of the same records (the pages the templates mark with `data-pagefind-body`):
 
-- `pagefind/`: Pagefind's bundle, for the site served over http(s). It is made by the
-  Pagefind Python package with its *extended* binary, the one that segments Chinese.
+- `pagefind/`: Pagefind's bundles, one per year (see `search_shards`), for the site served
+  over http(s). They are made by the Pagefind Python package with its *extended* binary,
+  the one that segments Chinese.
 - `search/offline-index.js`: a compact index for the site opened from disk, where Pagefind
   cannot load (see `search_offline`).
 
@@ -13,13 +14,11 @@ Both folders are written here, not by the output gate (see `output.KEPT_FOLDERS`
 from __future__ import annotations
 
 import importlib
-import json
 import os
-import shutil
-import subprocess
-import sys
+import pickle
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,19 +26,18 @@ from pathlib import Path
 from builder.config import Config
 from builder.errors import Problem, warning
 from builder.search_offline import OFFLINE_INDEX, build_offline_index, offline_problems
-from builder.search_records import Record, read_records
-
-PAGEFIND_DIR = "pagefind"
-UNUSED_BUNDLE_FILES = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
+from builder.search_records import Pages, Record, read_pages, records_of
+from builder.search_shards import (
+    PAGEFIND_DIR,
+    Indexer,
+    has_bundle,
+    index_shard,
+    indexed_pages,
+    plan_shards,
+    publish_shards,
 )
-"""Pagefind's own interfaces: search.html has its own, so these are not shipped."""
+
+STATE_VERSION = 1
 
 
 @dataclass
@@ -47,28 +45,64 @@ class SearchReport:
     records: int = 0
     pagefind_pages: int = 0
     pagefind_binary: Path | None = None
+    shards: int = 0
+    shards_indexed: list[str] = field(default_factory=list)
     offline_bytes: int = 0
     offline_bodies: int = 0
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
+    def add_pagefind(self, other: SearchReport) -> None:
+        """What a Pagefind run reported apart (in a thread of its own)."""
+        self.pagefind_pages, self.pagefind_binary = other.pagefind_pages, other.pagefind_binary
+        self.shards, self.shards_indexed = other.shards, other.shards_indexed
+        self.problems += other.problems
+        self.timings.update(other.timings)
 
-def index_output(output: Path, config: Config) -> list[Problem]:
-    """Index the written site in `output`; the problems are warnings for the build report."""
-    return index_site(output, config).problems
+
+@dataclass(frozen=True)
+class SearchState:
+    """What one run keeps for the next: each page as read, each shard's indexed fingerprint."""
+
+    pages: Pages = field(default_factory=dict)
+    shards: dict[str, bytes] = field(default_factory=dict)
 
 
-def index_site(output: Path, config: Config, pagefind: bool = True) -> SearchReport:
+def index_output(output: Path, config: Config, state_file: Path | None = None) -> list[Problem]:
+    """Index the written site in `output`; the problems are warnings for the build report.
+    `state_file` keeps what the next run needs to redo only what changed."""
+    return index_site(output, config, state_file=state_file).problems
+
+
+def index_site(
+    output: Path, config: Config, pagefind: bool = True, state_file: Path | None = None
+) -> SearchReport:
     report = SearchReport()
+    state = _load_state(state_file)
     with _timed(report, "read"):
-        records = read_records(output)
+        pages = read_pages(output, state.pages)
+    records = records_of(pages)
     report.records = len(records)
-    with _timed(report, "offline"):
-        write_offline_index(output, records, config, report)
-    if pagefind:
-        with _timed(report, "pagefind"):
-            run_pagefind(output, config, report)
+    shards = state.shards
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Pagefind runs in child processes: the offline index is made meanwhile.
+        indexed = pool.submit(_timed_pagefind, output, pages, shards, config) if pagefind else None
+        with _timed(report, "offline"):
+            write_offline_index(output, records, config, report)
+        if indexed is not None:
+            shards, done = indexed.result()
+            report.add_pagefind(done)
+    _save_state(state_file, SearchState(pages, shards))
     return report
+
+
+def _timed_pagefind(
+    output: Path, pages: Pages, indexed: dict[str, bytes], config: Config
+) -> tuple[dict[str, bytes], SearchReport]:
+    report = SearchReport()
+    with _timed(report, "pagefind"):
+        shards = run_pagefind(output, pages, indexed, config, report)
+    return shards, report
 
 
 def write_offline_index(
@@ -92,65 +126,60 @@ def extended_binary() -> Path | None:
     return found
 
 
-def run_pagefind(output: Path, config: Config, report: SearchReport) -> None:
-    """Index `output` with Pagefind's extended binary into `output/pagefind/`, atomically."""
+def run_pagefind(
+    output: Path, pages: Pages, indexed: dict[str, bytes], config: Config, report: SearchReport
+) -> dict[str, bytes]:
+    """Index into `output/pagefind/` the shards whose pages changed since they were
+    `indexed` (fingerprints by shard); the fingerprints of the bundles now in place."""
     binary = extended_binary()
     if binary is None:
         report.problems.append(_pagefind_problem(output, "Pagefind's extended binary is missing"))
-        return
-    staging = output.parent / f".{output.name}.pagefind"
-    shutil.rmtree(staging, ignore_errors=True)
-    failure = _index_directory(output, staging, binary, config.language.split("-")[0] or "zh")
-    if failure:
-        shutil.rmtree(staging, ignore_errors=True)
-        report.problems.append(_pagefind_problem(output, f"Pagefind failed: {failure}"))
-        return
-    report.pagefind_binary, report.pagefind_pages = binary, indexed_pages(staging)
-    if report.pagefind_pages == 0:
+        return indexed
+    indexer = Indexer(binary, config.language.split("-")[0] or "zh")
+    shards = plan_shards(pages, indexer)
+    done = {name: key for name, key in indexed.items() if has_bundle(output, name)}
+    for shard in shards:
+        if done.get(shard.name) == shard.fingerprint:
+            continue
+        failure = index_shard(output, shard, indexer)
+        if failure:
+            report.problems.append(_pagefind_problem(output, f"Pagefind failed: {failure}"))
+            continue
+        done[shard.name] = shard.fingerprint
+        report.shards_indexed.append(shard.name)
+    names = [shard.name for shard in shards]
+    publish_shards(output, names)
+    report.pagefind_binary, report.shards = binary, len(shards)
+    report.pagefind_pages = sum(indexed_pages(output / PAGEFIND_DIR / name) for name in names)
+    if not shards:
         report.problems.append(_no_pages(output))
-    _install_bundle(staging, output / PAGEFIND_DIR)
+    return {name: done[name] for name in names if name in done}
 
 
-def indexed_pages(bundle: Path) -> int:
-    """How many pages a Pagefind bundle holds."""
+def _load_state(state_file: Path | None) -> SearchState:
+    if state_file is None:
+        return SearchState()
     try:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-        return sum(int(language["page_count"]) for language in entry["languages"].values())
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0
+        with open(state_file, "rb") as file:
+            version, state = pickle.load(file)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        return SearchState()
+    except (AttributeError, ImportError, IndexError):
+        return SearchState()  # written by another version of reply-archive
+    return state if version == STATE_VERSION and isinstance(state, SearchState) else SearchState()
 
 
-def _index_directory(site: Path, bundle: Path, binary: Path, language: str) -> str:
-    """Run the Pagefind package's command (`python -m pagefind`) on `site`, with `binary`;
-    the error text, or "" when it worked.
-
-    The command, not the package's `PagefindIndex` service: the service stops its process
-    right after asking it to write, and on 1,000 replies it left an empty
-    `pagefind-entry.json` about one run in three. The command exits when the bundle is
-    written. It reads the whole site in one go, as `PagefindIndex.add_directory` does.
-    """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site.resolve())]
-    command += ["--output-path", str(bundle.resolve()), "--force-language", language, "--silent"]
-    environment = {**os.environ, "PAGEFIND_BINARY_PATH": str(binary)}
+def _save_state(state_file: Path | None, state: SearchState) -> None:
+    if state_file is None:
+        return
+    temporary = state_file.with_name(f".{state_file.name}.{os.getpid()}.tmp")
     try:
-        done = subprocess.run(command, env=environment, capture_output=True, text=True)
-    except OSError as error:
-        return str(error)
-    if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        return " / ".join(lines[-3:]) or f"exit status {done.returncode}"
-    return ""
-
-
-def _install_bundle(staging: Path, target: Path) -> None:
-    for name in UNUSED_BUNDLE_FILES:
-        (staging / name).unlink(missing_ok=True)
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as file:
+            pickle.dump((STATE_VERSION, state), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, state_file)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a read-only archive indexes without a state
 
 
 def _pagefind_problem(output: Path, message: str) -> Problem:

@@ -14,7 +14,10 @@ same markers, so the offline index and Pagefind see the same text, metadata and 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -209,11 +212,52 @@ def read_record(html: str, path: str) -> Record | None:
 
 
 def read_records(output: Path) -> list[Record]:
-    """Every indexed page under `output`, in path order (the search bundles are skipped)."""
-    records = []
-    for file in sorted(output.rglob("*.html")):
-        path = file.relative_to(output).as_posix()
-        record = read_record(file.read_text(encoding="utf-8"), path)
-        if record is not None:
-            records.append(record)
-    return records
+    """Every indexed page under `output`, in path order."""
+    return records_of(read_pages(output, {}))
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """What one written page gave the search stage, and how to tell whether it changed."""
+
+    stamp: tuple[int, int]
+    """Its size and modification time (ns): the output gate replaces a page it changes."""
+    digest: bytes
+    record: Record | None
+
+
+Pages = dict[str, PageRead]
+"""By path in the output folder (`replies/2025/x.html`)."""
+
+
+def read_pages(output: Path, known: Pages) -> Pages:
+    """Every HTML page under `output`; a page whose stamp is as in `known` is not read again
+    (parsing 10,000 replies takes seconds, a stat of each a few milliseconds)."""
+    pages: Pages = {}
+    for path, file in _html_files(output):
+        stat = file.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        before = known.get(path)
+        if before is not None and before.stamp == stamp:
+            pages[path] = before
+            continue
+        data = file.read_bytes()
+        record = read_record(data.decode("utf-8", "replace"), path)
+        pages[path] = PageRead(stamp, hashlib.blake2b(data, digest_size=16).digest(), record)
+    return pages
+
+
+def records_of(pages: Pages) -> list[Record]:
+    """The indexed pages' records, in path order."""
+    records = (pages[path].record for path in sorted(pages))
+    return [record for record in records if record is not None]
+
+
+def _html_files(output: Path) -> Iterator[tuple[str, Path]]:
+    for folder, subfolders, files in os.walk(output):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        base = Path(folder)
+        for name in files:
+            if name.endswith(".html"):
+                file = base / name
+                yield file.relative_to(output).as_posix(), file

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import builder
+from builder.build_cache import CACHE_DIR, CacheStore
 from builder.config import load_config
 from builder.errors import sorted_problems
 from builder.search import index_output
@@ -136,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.suppress(OSError):
         os.nice(10)  # below the server's own builds
     config = load_config(args.source, args.base_url).config
-    for problem in sorted_problems(index_output(args.output, config)):
+    state = CacheStore(args.source / CACHE_DIR).search_state(args.output)
+    for problem in sorted_problems(index_output(args.output, config, state)):
         print(problem.format(args.source))
     return 0
 

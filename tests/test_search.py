@@ -174,7 +174,8 @@ def test_pagefind_indexes_only_the_replies_and_segments_chinese(
 ) -> None:
     output, warnings = searched_site
     assert not [w for w in warnings if "search" in w or "Pagefind" in w]
-    bundle = output / "pagefind"
+    assert json.loads((output / "pagefind/shards.json").read_text()) == {"shards": ["2025"]}
+    bundle = output / "pagefind" / "2025"
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert entry["languages"]["zh"]["page_count"] == 2
     fragments = [_fragment(path) for path in sorted((bundle / "fragment").iterdir())]
@@ -191,7 +192,8 @@ def test_reindexing_replaces_the_bundle(searched_site: tuple[Path, list[str]]) -
     output = searched_site[0]
     report = search.index_site(output, Config())
     assert report.pagefind_pages == 2 and report.records == 2
-    assert len(list((output / "pagefind").glob("*.pf_meta"))) == 1
+    assert report.shards_indexed == ["2025"]  # without a saved state, every shard
+    assert len(list((output / "pagefind/2025").glob("*.pf_meta"))) == 1
     assert not list(output.parent.glob(".*pagefind*"))
 
 
@@ -212,7 +214,7 @@ def test_a_quick_build_keeps_the_search_folders(tmp_path: Path, sample_archive: 
     before = (output / OFFLINE_INDEX).read_bytes()
     build(BuildOptions(source=sample_archive, output=output, search=False))
     assert (output / OFFLINE_INDEX).read_bytes() == before
-    assert (output / "pagefind" / "pagefind.js").is_file()
+    assert (output / "pagefind" / "2025" / "pagefind.js").is_file()
 
 
 def test_the_budget_comes_from_the_config(searched_site: tuple[Path, list[str]]) -> None:
@@ -247,8 +249,9 @@ def test_a_failing_pagefind_is_a_warning_not_a_traceback(
     broken.write_text("#!/bin/sh\necho 'cannot index' >&2\nexit 3\n")
     broken.chmod(0o755)
     monkeypatch.setattr(search, "extended_binary", lambda: broken)
-    before = sorted(p.name for p in (searched_site[0] / "pagefind").iterdir())
+    bundle = searched_site[0] / "pagefind" / "2025"
+    before = sorted(p.name for p in bundle.iterdir())
     report = search.index_site(searched_site[0], Config())
     (problem,) = report.problems
     assert "Pagefind failed: cannot index" in problem.message
-    assert sorted(p.name for p in (searched_site[0] / "pagefind").iterdir()) == before
+    assert sorted(p.name for p in bundle.iterdir()) == before

@@ -12,30 +12,78 @@
   var MAX_WORDS = 8;
   var HAN_OR_DIGITS = /^[\p{Script=Han}\p{N}]+$/u;
 
-  function HostedEngine(bundles, root) {
-    this.bundles = bundles;
+  // `shardList`: the URL of pagefind/shards.json, the bundles' names, newest year first.
+  function HostedEngine(shardList, root) {
+    this.shardList = shardList;
     this.root = root;
     this.mode = "pagefind";
-    this.pagefind = null;
+    this.shards = [];
   }
 
   HostedEngine.prototype.load = function () {
     var engine = this;
-    return import(this.bundles[0] + "pagefind.js").then(function (pagefind) {
-      engine.pagefind = pagefind;
-      return pagefind.options({ excerptLength: 0 }).then(function () {
-        // Further bundles (one per shard) are merged into the first one.
-        return Promise.all(engine.bundles.slice(1).map(function (bundle) {
-          return pagefind.mergeIndex(bundle);
-        }));
-      }).then(function () {
-        return engine;
-      });
+    return fetch(this.shardList).then(function (response) {
+      if (!response.ok) throw new Error("pagefind/shards.json: " + response.status);
+      return response.json();
+    }).then(function (list) {
+      if (!list.shards || !list.shards.length) throw new Error("pagefind/shards.json: no shard");
+      // Each bundle's pagefind.js has its own URL, so each is a module of its own that
+      // finds its bundle beside it (Pagefind's mergeIndex would merge the results by
+      // score alone, losing the order by date).
+      return Promise.all(list.shards.map(function (name) {
+        var url = new URL(encodeURIComponent(name) + "/pagefind.js", engine.shardList).href;
+        return import(url).then(function (pagefind) {
+          return pagefind.options({ excerptLength: 0 }).then(function () {
+            return pagefind;
+          });
+        });
+      }));
+    }).then(function (shards) {
+      engine.shards = shards;
+      return engine;
     });
   };
 
   HostedEngine.prototype.filterValues = function () {
-    return this.pagefind.filters();
+    return Promise.all(this.shards.map(function (pagefind) {
+      return pagefind.filters();
+    })).then(sumCounts);
+  };
+
+  function sumCounts(shardFilters) {
+    var merged = {};
+    shardFilters.forEach(function (filters) {
+      Object.keys(filters).forEach(function (name) {
+        var counts = merged[name] || (merged[name] = {});
+        Object.keys(filters[name]).forEach(function (value) {
+          counts[value] = (counts[value] || 0) + filters[name][value];
+        });
+      });
+    });
+    return merged;
+  }
+
+  // One query over every shard. By relevance: by Pagefind's scores, as its own merge of
+  // bundles does. By date: each shard is one year of publication, so it is each shard's
+  // results in its order, one shard after the other.
+  HostedEngine.prototype.searchShards = function (text, options, sort) {
+    return Promise.all(this.shards.map(function (pagefind) {
+      return pagefind.search(text, options);
+    })).then(function (responses) {
+      var lists = responses.map(function (response, shard) {
+        return response.results.map(function (result) {
+          return { key: shard + ":" + result.id, score: result.score, data: result.data };
+        });
+      });
+      if (sort === "asc") lists.reverse();
+      var results = [].concat.apply([], lists);
+      if (!sort) {
+        results.sort(function (a, b) {
+          return b.score - a.score;
+        });
+      }
+      return results;
+    });
   };
 
   // The words the browser cuts the terms into, as Pagefind will.
@@ -53,7 +101,6 @@
 
   HostedEngine.prototype.search = function (query) {
     var engine = this;
-    var pagefind = this.pagefind;
     var terms = query.terms;
     var options = { filters: query.filters, sort: query.sort ? { published: query.sort } : {} };
     var words = wordsOf(terms);
@@ -68,14 +115,14 @@
       });
     }
     return Promise.all(queries.map(function (text) {
-      return pagefind.search(text, options);
+      return engine.searchShards(text, options, query.sort);
     })).then(function (responses) {
       var seen = {};
       var candidates = [];
-      responses.forEach(function (response) {
-        response.results.forEach(function (result) {
-          if (!seen[result.id]) candidates.push(result);
-          seen[result.id] = true;
+      responses.forEach(function (results) {
+        results.forEach(function (result) {
+          if (!seen[result.key]) candidates.push(result);
+          seen[result.key] = true;
         });
       });
       return engine.cursor(candidates, terms, trusted, query.sort);

@@ -50,11 +50,8 @@
       return new S.OfflineEngine(url, root).load();
     };
     if (location.protocol === "file:") return offline();
-    var bundles = (container.getAttribute("data-pagefind") || "").split(/\s+/).filter(Boolean)
-      .map(function (bundle) {
-        return new URL(bundle, location.href).href;
-      });
-    return new S.HostedEngine(bundles, root).load().catch(offline);
+    var shards = new URL(container.getAttribute("data-pagefind-shards"), location.href).href;
+    return new S.HostedEngine(shards, root).load().catch(offline);
   };
 
   Page.prototype.describeEngine = function (engine) {

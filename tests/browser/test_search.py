@@ -76,7 +76,7 @@ def test_a_compound_is_found_only_where_it_is_written(page: Page, site: str) -> 
     assert search(page, site, "助餐服务") == [QIANJIANG]
     if expected_mode(site) == "pagefind":
         raw = page.evaluate(
-            "async () => (await import('./pagefind/pagefind.js')).search('助餐服务')"
+            "async () => (await import('./pagefind/2025/pagefind.js')).search('助餐服务')"
             ".then(r => r.results.length)"
         )
         assert raw == 2, "Pagefind alone returns the scattered parts too"
@@ -90,7 +90,7 @@ def test_a_reply_that_holds_the_query_is_found_where_pagefind_misses_it(
     assert sorted(search(page, site, "试点工作")) == sorted([WUHAI, QIANJIANG])
     if expected_mode(site) == "pagefind":
         raw = page.evaluate(
-            "async () => (await import('./pagefind/pagefind.js')).search('试点工作')"
+            "async () => (await import('./pagefind/2025/pagefind.js')).search('试点工作')"
             ".then(r => r.results.length)"
         )
         assert raw == 1, "Pagefind alone misses one"

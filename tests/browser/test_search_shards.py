@@ -1,0 +1,93 @@
+"""Search over a site whose Pagefind index is in shards (one per year), in headless Chromium:
+the sharded engine over http gives the same answers, in the same order, as the offline
+index over file:// on the same site, and its filters count every shard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Page
+
+from benchmarks.generate import generate
+from tests.browser.conftest import ServeFolder
+from tests.browser.test_search import settle
+
+pytestmark = pytest.mark.browser
+
+REPLIES = 60
+
+
+@pytest.fixture(scope="module")
+def years_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from builder.build import BuildOptions, build
+
+    root = tmp_path_factory.mktemp("years-browser")
+    archive = generate(REPLIES, root / "archive")
+    output = root / "site"
+    report = build(BuildOptions(source=archive, output=output, search=True, cache=False))
+    assert not [p.format() for p in report.warnings if "search" in p.message]
+    return output
+
+
+def all_results(page: Page, url: str) -> list[tuple[str, str]]:
+    """Every result of the search at `url` (its "more" button pressed until done), as
+    (path under the site, date shown)."""
+    page.goto(url)
+    settle(page)
+    more = page.locator(".search-more")
+    while more.is_visible():
+        count = page.locator(".search-result").count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {count}")
+        settle(page)
+    links = page.locator(".search-result-title a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    dates = page.locator(".search-result-date").all_inner_texts()
+    return list(zip([link.split("replies/", 1)[1] for link in links], dates, strict=True))
+
+
+def years_in(results: list[tuple[str, str]]) -> list[str]:
+    return [path.split("/", 1)[0] for path, _ in results]
+
+
+@pytest.mark.parametrize("sort", ["desc", "asc"])
+def test_ordered_by_date_the_shards_answer_as_one_index(
+    page: Page, years_site: Path, http_server: ServeFolder, sort: str
+) -> None:
+    query = "?q=" + quote("答复") + "&sort=" + sort
+    hosted = all_results(page, http_server(years_site, prefix="/archive/") + "search.html" + query)
+    assert page.get_attribute("#search", "data-search-mode") == "pagefind"
+    offline = all_results(page, years_site.resolve().as_uri() + "/search.html" + query)
+    assert page.get_attribute("#search", "data-search-mode") == "offline"
+    assert len(set(years_in(hosted))) >= 5, "the results come from several shards"
+    assert sorted(hosted) == sorted(offline)
+    assert [date for _, date in hosted] == [date for _, date in offline]
+    years = years_in(hosted)
+    assert years == sorted(years, reverse=sort == "desc")
+
+
+def test_a_word_found_in_several_years_is_found_in_every_one(
+    page: Page, years_site: Path, http_server: ServeFolder
+) -> None:
+    query = "?q=" + quote("养老")
+    hosted = all_results(page, http_server(years_site) + "search.html" + query)
+    offline = all_results(page, years_site.resolve().as_uri() + "/search.html" + query)
+    assert hosted and sorted(hosted) == sorted(offline)
+
+
+def test_the_year_filter_counts_every_shard_and_narrows_to_one(
+    page: Page, years_site: Path, http_server: ServeFolder
+) -> None:
+    base = http_server(years_site)
+    all_results(page, base + "search.html?q=" + quote("答复"))
+    year = page.get_by_label("年份")
+    options = year.locator("option").all_inner_texts()[1:]  # after 全部
+    counts = {text.split("（")[0]: int(text.split("（")[1].rstrip("）")) for text in options}
+    on_disk = {p.name: len(list(p.glob("*.html"))) for p in (years_site / "replies").iterdir()}
+    assert counts == on_disk
+    chosen = sorted(on_disk)[len(on_disk) // 2]
+    narrowed = all_results(page, base + f"search.html?q={quote('答复')}&year={chosen}")
+    assert narrowed and set(years_in(narrowed)) == {chosen}
