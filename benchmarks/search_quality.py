@@ -73,9 +73,9 @@ RUN_QUERY = """async (query) => {
   return {hrefs: results.map(r => r.href), ms: performance.now() - started};
 }"""
 RUN_PAGEFIND_ALONE = """async (query) => {
-  const pagefind = window.ReplyArchiveSearch.page.engine.pagefind;
-  const response = await pagefind.search(query);
-  const pages = await Promise.all(response.results.map(r => r.data()));
+  const engine = window.ReplyArchiveSearch.page.engine;  // every shard, merged by score
+  const results = await engine.searchShards(query, {}, "");
+  const pages = await Promise.all(results.map(r => r.data()));
   return {hrefs: pages.map(p => p.raw_url.replace(/^\\/+/, "")), ms: 0};
 }"""
 
@@ -194,9 +194,7 @@ def measure_quality(site: Path, found: list[Query]) -> dict[str, list[Score]]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright, serve(site) as url:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         results = {
             "hosted (Pagefind + check)": run_all(page, url, "pagefind", RUN_QUERY, found),

@@ -15,6 +15,7 @@ same markers, so the offline index and Pagefind see the same text, metadata and 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 from collections.abc import Iterator
@@ -33,6 +34,8 @@ INLINE = frozenset(
 )
 SKIPPED = frozenset(("script", "style", "template", "noscript", "svg"))
 MARKERS = ("meta", "filter", "sort")
+PARALLEL_FROM = 400
+"""From this many pages to read, forked workers pay for their start."""
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
@@ -216,11 +219,14 @@ def read_records(output: Path) -> list[Record]:
     return records_of(read_pages(output, {}))
 
 
+Stamp = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class PageRead:
     """What one written page gave the search stage, and how to tell whether it changed."""
 
-    stamp: tuple[int, int]
+    stamp: Stamp
     """Its size and modification time (ns): the output gate replaces a page it changes."""
     digest: bytes
     record: Record | None
@@ -234,17 +240,40 @@ def read_pages(output: Path, known: Pages) -> Pages:
     """Every HTML page under `output`; a page whose stamp is as in `known` is not read again
     (parsing 10,000 replies takes seconds, a stat of each a few milliseconds)."""
     pages: Pages = {}
+    unread: list[tuple[str, str, Stamp]] = []
     for path, file in _html_files(output):
         stat = file.stat()
         stamp = (stat.st_size, stat.st_mtime_ns)
         before = known.get(path)
         if before is not None and before.stamp == stamp:
             pages[path] = before
-            continue
-        data = file.read_bytes()
-        record = read_record(data.decode("utf-8", "replace"), path)
-        pages[path] = PageRead(stamp, hashlib.blake2b(data, digest_size=16).digest(), record)
+        else:
+            unread.append((path, str(file), stamp))
+    pages.update(_read_all(unread))
     return pages
+
+
+def _read_all(unread: list[tuple[str, str, Stamp]]) -> Iterator[tuple[str, PageRead]]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(unread) < PARALLEL_FROM or workers == 1:
+        yield from _read_some(unread)
+        return
+    size = max(50, len(unread) // (workers * 8))
+    chunks = [unread[start : start + size] for start in range(0, len(unread), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for done in pool.imap_unordered(_read_some_list, chunks):
+            yield from done
+
+
+def _read_some_list(unread: list[tuple[str, str, Stamp]]) -> list[tuple[str, PageRead]]:
+    return list(_read_some(unread))
+
+
+def _read_some(unread: list[tuple[str, str, Stamp]]) -> Iterator[tuple[str, PageRead]]:
+    for path, file, stamp in unread:
+        data = Path(file).read_bytes()
+        record = read_record(data.decode("utf-8", "replace"), path)
+        yield path, PageRead(stamp, hashlib.blake2b(data, digest_size=16).digest(), record)
 
 
 def records_of(pages: Pages) -> list[Record]:

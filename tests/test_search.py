@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from builder import search
+from builder import search, search_records
 from builder.build import BuildOptions, build
 from builder.config import Config
 from builder.search_offline import (
@@ -255,3 +257,29 @@ def test_a_failing_pagefind_is_a_warning_not_a_traceback(
     (problem,) = report.problems
     assert "Pagefind failed: cannot index" in problem.message
     assert sorted(p.name for p in bundle.iterdir()) == before
+
+
+def test_pages_read_by_workers_are_read_as_in_one_process(
+    searched_site: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = searched_site[0]
+    monkeypatch.setattr(search_records, "PARALLEL_FROM", 10**9)
+    alone = search_records.read_pages(output, {})
+    monkeypatch.setattr(search_records, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(search_records.os, "cpu_count", lambda: 2)
+    assert search_records.read_pages(output, {}) == alone
+    assert len(alone) > 2 and len(search_records.records_of(alone)) == 2
+
+
+def test_a_page_is_read_again_only_when_its_size_or_time_changed(
+    searched_site: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(searched_site[0], site)
+    first = search_records.read_pages(site, {})
+    stale = {path: replace(page, digest=b"as before") for path, page in first.items()}
+    page = site / WUHAI
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = search_records.read_pages(site, stale)
+    assert again[WUHAI].digest == hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    assert all(again[path].digest == b"as before" for path in again if path != WUHAI)

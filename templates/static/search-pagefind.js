@@ -72,7 +72,15 @@
     })).then(function (responses) {
       var lists = responses.map(function (response, shard) {
         return response.results.map(function (result) {
-          return { key: shard + ":" + result.id, score: result.score, data: result.data };
+          // Pagefind's worker frees a result's data once the result object is collected:
+          // the closure keeps it alive as long as the candidate.
+          return {
+            key: shard + ":" + result.id,
+            score: result.score,
+            data: function () {
+              return result.data();
+            },
+          };
         });
       });
       if (sort === "asc") lists.reverse();

@@ -70,7 +70,10 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
         raise AssertionError("unreachable") from None
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True
+            # window.gc(), for tests of what must survive a collection
+            executable_path=str(chromium_path),
+            args=[*CHROMIUM_ARGS, "--js-flags=--expose-gc"],
+            headless=True,
         )
         yield chromium
         chromium.close()

@@ -36,6 +36,10 @@ def all_results(page: Page, url: str) -> list[tuple[str, str]]:
     (path under the site, date shown)."""
     page.goto(url)
     settle(page)
+    return all_results_from_here(page)
+
+
+def all_results_from_here(page: Page) -> list[tuple[str, str]]:
     more = page.locator(".search-more")
     while more.is_visible():
         count = page.locator(".search-result").count()
@@ -91,3 +95,26 @@ def test_the_year_filter_counts_every_shard_and_narrows_to_one(
     chosen = sorted(on_disk)[len(on_disk) // 2]
     narrowed = all_results(page, base + f"search.html?q={quote('答复')}&year={chosen}")
     assert narrowed and set(years_in(narrowed)) == {chosen}
+
+
+COLLECT = """async () => {
+  for (let i = 0; i < 3; i++) {
+    window.gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}"""
+
+
+def test_later_pages_of_results_load_after_a_garbage_collection(
+    page: Page, years_site: Path, http_server: ServeFolder
+) -> None:
+    # Pagefind frees a result's data when its result object is collected: the engine must
+    # keep the objects of the results it has not shown yet.
+    query = "search.html?q=" + quote("答复")
+    offline = all_results(page, years_site.resolve().as_uri() + "/" + query)
+    assert len(offline) > 20, "more than one page of results"
+    page.goto(http_server(years_site) + query)
+    settle(page)
+    page.evaluate(COLLECT)
+    hosted = all_results_from_here(page)
+    assert sorted(hosted) == sorted(offline)
