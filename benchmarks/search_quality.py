@@ -264,6 +264,7 @@ def measure_sizes(n: int, work: Path) -> dict[str, Any]:
         "Pagefind indexing (s)": round(report.timings["pagefind"], 1),
         "Pagefind bundle (bytes)": pagefind_bytes,
         "Pagefind files": pagefind_files,
+        "Pagefind shards": report.shards,
         "offline index (s)": round(report.timings["offline"], 1),
         "offline index (bytes)": report.offline_bytes,
         "offline bodies": report.offline_bodies,
