@@ -111,8 +111,8 @@ def _path_order(path: str) -> list[str]:
 
 
 OUTPUT_MODULES = (
-    "errors", "slugs", "dates", "config", "sources", "markup", "model", "archive", "urls",
-    "pages", "render", "output", "build", "build_cache", "build_fingerprints",
+    "errors", "slugs", "dates", "config", "sources", "markup", "model", "model_yaml", "archive",
+    "urls", "pages", "render", "output", "build", "build_cache", "build_fingerprints",
     "build_replies", "build_workers",
 )  # fmt: skip
 """The modules whose code decides what a reply and a page are (the search stage keeps its

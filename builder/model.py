@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from builder.config import Config, did_you_mean
 from builder.dates import parse_moment
 from builder.errors import Problem, warning
 from builder.markup import render_body
+from builder.model_yaml import parse_front_matter
 from builder.slugs import is_plain_slug, slugify
 from builder.sources import Source
 
@@ -173,53 +172,6 @@ class _Reader:
 
 def _describe(value: object) -> str:
     return type(value).__name__ if isinstance(value, dict | list) else repr(value)
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, but dates stay text: `parse_moment` reports bad ones by line
-    (PyYAML itself raises a bare ValueError on 2025-13-45)."""
-
-
-_FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _QuickLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same through libyaml, when PyYAML has it: several times quicker. A document it
-    rejects is read again by `_FrontMatterLoader`, for PyYAML's own messages."""
-
-
-_QuickLoader.yaml_implicit_resolvers = _FrontMatterLoader.yaml_implicit_resolvers
-
-
-def parse_front_matter(
-    source: Source, quick: bool = True
-) -> tuple[dict[str, Any], dict[str, int], list[Problem]]:
-    """The YAML mapping, the line each key is on, and any syntax problem."""
-    loader = (_QuickLoader if quick else _FrontMatterLoader)(source.front_matter)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, {}, []
-        values = loader.construct_document(node)
-    except yaml.YAMLError as error:
-        if quick:
-            return parse_front_matter(source, quick=False)
-        if not isinstance(error, yaml.MarkedYAMLError):
-            raise
-        mark = error.problem_mark or error.context_mark
-        line = 2 + (mark.line if mark else 0)
-        reason = error.problem or "invalid YAML"
-        hint = "quote values that contain `:` or start with a special character"
-        return {}, {}, [Problem(source.path, line, f"YAML syntax error: {reason}", hint)]
-    finally:
-        loader.dispose()
-    if not isinstance(values, dict):
-        return {}, {}, [Problem(source.path, 2, "the front matter must be `key: value` lines")]
-    lines = {str(k.value): 2 + k.start_mark.line for k, _ in node.value}
-    return values, lines, []
 
 
 def validate(source: Source, config: Config) -> tuple[Reply | None, list[Problem]]:

@@ -1,0 +1,171 @@
+"""The front matter's YAML: its values, and the line each key is on.
+
+PyYAML's safe loader reads it, with dates kept as text (`model` checks them, by line);
+front matter as the importer writes it is read without PyYAML, as PyYAML reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from builder.errors import Problem
+from builder.sources import Source
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but dates stay text: `parse_moment` reports bad ones by line
+    (PyYAML itself raises a bare ValueError on 2025-13-45)."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _QuickLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same through libyaml, when PyYAML has it: several times quicker. A document it
+    rejects is read again by `_FrontMatterLoader`, for PyYAML's own messages."""
+
+
+_QuickLoader.yaml_implicit_resolvers = _FrontMatterLoader.yaml_implicit_resolvers
+
+
+def parse_front_matter(
+    source: Source, quick: bool = True
+) -> tuple[dict[str, Any], dict[str, int], list[Problem]]:
+    """The YAML mapping, the line each key is on, and any syntax problem."""
+    if quick and (plain := _plain_front_matter(source.front_matter)) is not None:
+        return plain[0], plain[1], []
+    loader = (_QuickLoader if quick else _FrontMatterLoader)(source.front_matter)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}, []
+        values = loader.construct_document(node)
+    except yaml.YAMLError as error:
+        if quick:
+            return parse_front_matter(source, quick=False)
+        if not isinstance(error, yaml.MarkedYAMLError):
+            raise
+        mark = error.problem_mark or error.context_mark
+        line = 2 + (mark.line if mark else 0)
+        reason = error.problem or "invalid YAML"
+        hint = "quote values that contain `:` or start with a special character"
+        return {}, {}, [Problem(source.path, line, f"YAML syntax error: {reason}", hint)]
+    finally:
+        loader.dispose()
+    if not isinstance(values, dict):
+        return {}, {}, [Problem(source.path, 2, "the front matter must be `key: value` lines")]
+    lines = {str(k.value): 2 + k.start_mark.line for k, _ in node.value}
+    return values, lines, []
+
+
+# Front matter as the importer writes it, read without a YAML parser (building PyYAML's
+# nodes and objects takes a fifth of reading a reply): `key: value` lines whose values are
+# plain or simply quoted text, decimal numbers or flow lists of plain text, and a mapping
+# of such `label: value` lines under a key without a value (`contacts:`). Anything else,
+# and any value that YAML would not read so, goes to PyYAML (a test compares the two).
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?")
+_LABEL_LINE = re.compile(r"([^ :](?:[^:]*[^ :])?):(?: +(.*))?")
+_PRINTABLE = re.compile(
+    r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+"""What YAML takes for printable, less tabs, a BOM and the breaks it has besides `\\n`."""
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+"""What a plain scalar may not start with (PyYAML's `Scanner.check_plain`, strictly)."""
+_IN_FLOW = frozenset(":#?[]{}'\"")
+"""What ends or may end a plain scalar in a flow list (or starts a comment or a quote)."""
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_STR, _INT, _NULL = (f"tag:yaml.org,2002:{name}" for name in ("str", "int", "null"))
+_NOT_PLAIN = object()
+
+
+def _plain_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The mapping and the line of each key, or None when PyYAML must read `text`."""
+    if not _PRINTABLE.fullmatch(text):
+        return None
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    open_key, indent = "", 0  # the last key when it has no value: indented lines may follow
+    for number, line in enumerate(text.split("\n")):
+        content = line.lstrip(" ")
+        if not content or content.startswith("#"):
+            continue  # blank, or a comment
+        depth = len(line) - len(content)
+        match = (_LABEL_LINE if depth else _KEY_LINE).fullmatch(content)
+        if match is None or (depth and (not open_key or depth != (indent or depth))):
+            return None
+        key: str = match[1]
+        raw: str = (match[2] or "").rstrip(" ")
+        value = _value(raw)
+        if value is _NOT_PLAIN or not _is_key(key):
+            return None  # (a key YAML reads as a number, true, null...)
+        if not depth:
+            values[key] = value  # a repeated key: the last value, at its first place
+            lines[key] = 2 + number
+            open_key, indent = ("" if raw else key), 0
+        elif not indent:
+            values[open_key], indent = {key: value}, depth
+        else:
+            values[open_key][key] = value
+    return values, lines
+
+
+def _value(text: str) -> object:
+    quote = text[:1]
+    if quote in ("'", '"') and len(text) > 1 and text.endswith(quote):
+        inner = text[1:-1]
+        return _NOT_PLAIN if quote in inner or "\\" in inner else inner
+    if quote == "[" and text.endswith("]"):
+        inner = text[1:-1]
+        items = [item.strip(" ") for item in inner.split(",")] if inner.strip(" ") else []
+        if any(set(item) & _IN_FLOW or not _is_text(item) for item in items):
+            return _NOT_PLAIN
+        return items
+    return _plain(text)
+
+
+def _plain(text: str) -> object:
+    """A plain scalar's value (text, a decimal number or None), else `_NOT_PLAIN`."""
+    if text[:1] in _INDICATORS or ": " in text or " #" in text or text.endswith(":"):
+        return _NOT_PLAIN
+    tag = _tag(text)
+    if tag == _STR:
+        return text
+    if tag == _NULL:
+        return None
+    return int(text) if tag == _INT and _DECIMAL.fullmatch(text) else _NOT_PLAIN
+
+
+@lru_cache(maxsize=1024)
+def _is_key(text: str) -> bool:
+    """`_is_text`, remembered: every file has the same few keys."""
+    return _is_text(text)
+
+
+def _is_text(text: str) -> bool:
+    """Whether YAML reads `text` as a plain scalar that is this text."""
+    return _plain(text) is text
+
+
+def _tag(text: str) -> str:
+    """The tag PyYAML gives a plain scalar (`Resolver.resolve`, with our resolvers)."""
+    for tag, regexp in _RESOLVERS.get(text[:1], _ANY_FIRST):
+        if regexp.match(text):
+            return tag
+    return _STR
+
+
+_ANY_FIRST: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    _FrontMatterLoader.yaml_implicit_resolvers.get(None, [])
+)
+_RESOLVERS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: (*resolvers, *_ANY_FIRST)
+    for first, resolvers in _FrontMatterLoader.yaml_implicit_resolvers.items()
+}
+"""By first character, as `Resolver.resolve` finds them (None: for any)."""
