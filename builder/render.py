@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import CodeType
+from typing import Any
 
 import jinja2
 import jinja2.bccache
 import jinja2.meta
+import jinja2.runtime
+import markupsafe
+from jinja2.utils import internalcode
 from markupsafe import Markup
 
 import builder
@@ -70,12 +75,22 @@ class Linker:
 
     page_path: str
     absolute_base: str = ""
+    folder: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A page makes dozens of links: its folder is found once.
+        object.__setattr__(self, "folder", self.page_path.rpartition("/")[0])
 
     def __call__(self, target: Reply | Group | Facet | PageRef | str) -> str:
-        to_path = target.path if isinstance(target, PageRef) else urls.path_of(target)
+        if isinstance(target, str):
+            to_path = target
+        elif isinstance(target, PageRef):
+            to_path = target.path
+        else:
+            to_path = urls.path_of(target)
         if self.absolute_base:
             return self.absolute_base.rstrip("/") + "/" + to_path
-        return _relative_from(self.page_path.rpartition("/")[0], to_path)
+        return _relative_from(self.folder, to_path)
 
     def static(self, name: str) -> str:
         return self(urls.static_path(name))
@@ -106,21 +121,87 @@ def _is_plain(parts: list[str]) -> bool:
 
 
 def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
-    """The theme's templates; `compiled`: a folder to keep compiled templates in."""
-    env = jinja2.Environment(
+    """The theme's templates; `compiled`: a folder to keep compiled templates in.
+
+    A build that finds the theme changed makes a new environment (`build_fingerprints.
+    site_key` covers every theme file), so templates are not checked for changes on
+    each load (three file stats a page)."""
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         bytecode_cache=_CompiledTemplates(compiled) if compiled else None,
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["chinese_date"] = dates.chinese_date
-    env.filters["machine_date"] = dates.machine_date
+    # A reply's dates are shown on its page and in every listing it is in.
+    env.filters["chinese_date"] = lru_cache(maxsize=1 << 15)(dates.chinese_date)
+    env.filters["machine_date"] = lru_cache(maxsize=1 << 15)(dates.machine_date)
     env.filters["rfc3339"] = dates.rfc3339
     env.globals["Facet"] = Facet
     return env
+
+
+try:  # MarkupSafe 3: the escaping its `escape` wraps in a `Markup`
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # no compiled speedups, or an older MarkupSafe
+
+    def _escape_inner(s: str, /) -> str:
+        return str(markupsafe.escape(s))
+
+
+def _escape_output(value: object) -> str:
+    """`markupsafe.escape` for a piece of a template's output, as a plain `str`.
+
+    Jinja joins the pieces into one `str` anyway (a macro's or a `set` block's into a
+    `Markup` again), so wrapping each in a `Markup` first only costs: about a seventh of
+    rendering a page. The bytes are the same."""
+    if type(value) is str:
+        return _escape_inner(value)
+    return markupsafe.escape(value)  # Markup as it is, numbers as text, __html__ honoured
+
+
+class _Template(jinja2.Template):
+    @classmethod
+    def from_code(
+        cls,
+        environment: jinja2.Environment,
+        code: CodeType,
+        globals: MutableMapping[str, Any],
+        uptodate: Callable[[], bool] | None = None,
+    ) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        # The compiled template's functions find `escape` among its module's globals.
+        template.root_render_func.__globals__["escape"] = _escape_output
+        return template
+
+
+class _Context(jinja2.runtime.Context):
+    @internalcode
+    def call(self, obj: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Call `link` and macros straight away: Jinja's own `call` looks each callable
+        over for `pass_context` and the like (which these have not) at every call, about
+        a sixth of rendering a page."""
+        if type(obj) not in _PLAIN_CALLABLES:
+            return super().call(obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's own `call` does
+            return self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+_PLAIN_CALLABLES = frozenset((Linker, jinja2.runtime.Macro))
+
+
+class _Environment(jinja2.Environment):
+    context_class = _Context
+    template_class = _Template
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
