@@ -165,7 +165,7 @@ class Builder:
                     todo = self._plan(report, site, config, replies, fingerprints, gate)
             with _stage(report, "render"):
                 renderer = Renderer(env, config, self.replies.body_of)
-                self._render(RenderJob(todo, renderer, gate, dirs), report.pages)
+                self._render(RenderJob(todo, renderer, gate, dirs, fingerprints), report.pages)
                 for path, file in static_files(dirs).items():
                     gate.copy(path, file)
         except BaseException:
@@ -186,13 +186,19 @@ class Builder:
         fingerprints: Fingerprints,
         gate: OutputGate,
     ) -> list[tuple[Page, bytes]]:
-        """Every page, and those of them to render, with their fingerprints."""
+        """Every page, and those of them to render, with their fingerprints (made by the
+        workers for the pages the output has not got: they need them only for the manifest)."""
         self.record = None
         pages = plan_pages(make_archive(replies, self.replies.slug), config)
         report.pages = len(pages)
         if self.keep_record:
             self.record = Record.of(site, pages)
-        return [(p, f) for p in pages if not gate.keep(p.path, f := fingerprints.of(p))]
+        known = gate.manifest
+        return [
+            (p, f)
+            for p in pages
+            if not gate.keep(p.path, f := fingerprints.of(p) if p.path in known else b"")
+        ]
 
     def _quick(
         self, report: BuildReport, site: bytes, fingerprints: Fingerprints, gate: OutputGate
@@ -221,7 +227,8 @@ class Builder:
 
     def _render(self, job: RenderJob, total: int) -> None:
         done = total - len(job.pages)
-        for result in render_pages(job):
+        # The replies read are saved for the next build while the workers render.
+        for result in render_pages(job, meanwhile=lambda: self._save(None)):
             if isinstance(result, Problem):
                 raise BuildFailed([result])
             for outcome in result:

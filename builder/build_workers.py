@@ -8,7 +8,9 @@ it did with each, for the parent's gate to record.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import itertools
 import multiprocessing
 import os
 import signal
@@ -21,6 +23,7 @@ from typing import TypeVar
 import jinja2
 
 from builder.build_cache import Parsed, Stat, parse_file
+from builder.build_fingerprints import Fingerprints
 from builder.config import Config
 from builder.errors import Problem
 from builder.output import Outcome, OutputGate
@@ -47,10 +50,11 @@ class ParseJob:
 @dataclass(frozen=True)
 class RenderJob:
     pages: Sequence[tuple[Page, bytes]]
-    """Each page with its fingerprint."""
+    """Each page with its fingerprint (empty: the worker makes it with `fingerprints`)."""
     renderer: Renderer
     gate: OutputGate
     dirs: list[Path]
+    fingerprints: Fingerprints
 
 
 ParseResult = list[tuple[str, Parsed, str]]
@@ -65,15 +69,34 @@ def parse_files(job: ParseJob) -> Iterator[ParseResult]:
     yield from _run(job, len(job.files), _parse_chunk)
 
 
-def render_pages(job: RenderJob) -> Iterator[RenderResult]:
-    """The outcome of every page of `job`, in chunks; a template error ends a chunk."""
+def render_pages(
+    job: RenderJob, meanwhile: Callable[[], None] | None = None
+) -> Iterator[RenderResult]:
+    """The outcome of every page of `job`, in chunks; a template error ends a chunk.
+    `meanwhile` is called once the work has started (forked workers that inherit a
+    running thread can deadlock: a thread may start there)."""
     try:  # compiled once, before the workers fork
         for name in sorted({page.template for page, _ in job.pages}):
             job.renderer.env.get_template(name)
     except jinja2.TemplateError as error:
         yield template_problem(error, job.dirs)
         return
-    yield from _run(job, len(job.pages), _render_chunk)
+    spread = dataclasses.replace(job, pages=_folder_by_folder(job.pages))
+    yield from _run(spread, len(spread.pages), _render_chunk, meanwhile)
+
+
+def _folder_by_folder(pages: Sequence[tuple[Page, bytes]]) -> list[tuple[Page, bytes]]:
+    """The pages, a page of each folder in turn.
+
+    A file system creates the files of one folder one at a time (it locks the folder), so
+    two workers writing into the same folder wait for each other: in this order they
+    seldom do. It also starts the listings (in many folders, and several times the work
+    of a reply page) early, and leaves replies, quick to render, for the end."""
+    folders: dict[str, list[tuple[Page, bytes]]] = {}
+    for item in pages:
+        folders.setdefault(item[0].path.rpartition("/")[0], []).append(item)
+    rounds = itertools.zip_longest(*folders.values())
+    return [item for round_ in rounds for item in round_ if item is not None]
 
 
 def _parse_chunk(bounds: tuple[int, int]) -> ParseResult:
@@ -93,6 +116,7 @@ def _render_chunk(bounds: tuple[int, int]) -> RenderResult:
     try:
         for page, fingerprint in job.pages[bounds[0] : bounds[1]]:
             data = job.renderer.render(page).encode("utf-8")
+            fingerprint = fingerprint or job.fingerprints.of(page)
             outcomes.append(job.gate.stage(page.path, data, fingerprint))
     except jinja2.TemplateError as error:
         return template_problem(error, job.dirs)
@@ -100,20 +124,29 @@ def _render_chunk(bounds: tuple[int, int]) -> RenderResult:
 
 
 def _run(
-    job: ParseJob | RenderJob, count: int, work: Callable[[tuple[int, int]], R]
+    job: ParseJob | RenderJob,
+    count: int,
+    work: Callable[[tuple[int, int]], R],
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[R]:
     global _job
     workers = worker_count()
     if count < PARALLEL_FROM or workers == 1:
         _job = job
         try:
+            if meanwhile is not None:
+                meanwhile()
             yield from (work(b) for b in _chunks(count, 64))
         finally:
             _job = None
         return
-    chunk = max(8, min(500, count // (workers * 8)))
+    # Small chunks, so that no worker is left alone with a long one at the end.
+    chunks = _chunks(count, max(8, min(200, count // (workers * 16))))
     with _forked_pool(job, workers) as pool:
-        yield from pool.imap(work, _chunks(count, chunk))
+        results = pool.imap(work, chunks)
+        if meanwhile is not None:
+            meanwhile()
+        yield from results
 
 
 def _chunks(count: int, size: int) -> Iterator[tuple[int, int]]:

@@ -52,6 +52,8 @@ class Outcome:
     staged: bool
     kept: Written | None = None
     """The manifest entry that still holds, when not staged."""
+    mtime_ns: int = 0
+    """When staged, the staged file's mtime (which the moves of a commit keep)."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,11 @@ class OutputGate:
             return Outcome(path, fingerprint, digest, len(data), False, entry)
         if entry is None and _same_bytes(self._root + path, data):
             return Outcome(path, fingerprint, digest, len(data), False)
-        self._stage_file(path, data)
-        return Outcome(path, fingerprint, digest, len(data), True)
+        mtime = self._stage_file(path, data)
+        return Outcome(path, fingerprint, digest, len(data), True, mtime_ns=mtime)
 
-    def _stage_file(self, path: str, data: bytes) -> None:
+    def _stage_file(self, path: str, data: bytes) -> int:
+        """Write the file into staging; its mtime (for the manifest, without a look later)."""
         folder = os.path.dirname(path)
         if folder not in self._folders:
             os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
@@ -139,6 +142,7 @@ class OutputGate:
             view = memoryview(data)
             while view:
                 view = view[os.write(handle, view) :]
+            return os.fstat(handle).st_mtime_ns
         finally:
             os.close(handle)
 
@@ -185,11 +189,9 @@ class OutputGate:
                     kept = Written(outcome.fingerprint, kept.digest, kept.size, kept.mtime_ns)
                 manifest[path] = kept
                 continue
-            try:
-                mtime = os.stat(self._root + path).st_mtime_ns
-            except OSError:
-                continue
-            manifest[path] = Written(outcome.fingerprint, outcome.digest, outcome.size, mtime)
+            mtime = outcome.mtime_ns if outcome.staged else _mtime(self._root + path)
+            if mtime:
+                manifest[path] = Written(outcome.fingerprint, outcome.digest, outcome.size, mtime)
         return manifest
 
     def _prune(self) -> tuple[str, ...]:
@@ -245,6 +247,13 @@ def _files(root: Path | str, prefix: str = "") -> list[str]:
             elif prefix or entry.name not in KEPT_FOLDERS:
                 found += _files(entry.path, f"{prefix}{entry.name}/")
     return found
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _same_bytes(path: str, data: bytes) -> bool:
