@@ -352,8 +352,7 @@ def _index_for_search(
 ) -> list[Problem]:
     from builder.search import index_output
 
-    state = store.search_state(options.output_dir) if store else None
-    return index_output(options.output_dir, config, state)
+    return index_output(options.output_dir, config, store)
 
 
 @contextmanager

@@ -35,13 +35,10 @@ from builder.errors import Problem
 from builder.markup import render_body
 from builder.model import Reply, validate
 from builder.output import Manifest
-from builder.sources import REPLIES_DIR, Source, read_source
+from builder.sources import REPLIES_DIR, Source, Stat, read_source, stat_of
 
 CACHE_DIR = ".reply-archive-cache"
 FORMAT = 1
-
-Stat = tuple[int, int]
-"""A file's (mtime_ns, size): when both are unchanged, so is the file."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +100,7 @@ def _scan(folder: str, found: dict[str, Stat]) -> None:
                 _scan(entry.path, found)
             elif entry.name.endswith(".md") and entry.is_file():
                 stat = entry.stat()
-                found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+                found[entry.path] = stat_of(stat)
 
 
 def _path_order(path: str) -> list[str]:
@@ -184,9 +181,12 @@ class CacheStore:
     def save_output(self, output: Path, state: OutputState) -> None:
         self._save(_output_name(output), code_key(), state)
 
-    def search_state(self, output: Path) -> Path:
-        """Where the search stage keeps what it read and indexed of `output`."""
-        return self.folder / _output_name(output).replace("output-", "search-", 1)
+    def load_search(self, output: Path, key: str) -> object:
+        """What the search stage kept of `output` with `key` (None if nothing)."""
+        return self._load(_output_name(output, "search"), key)
+
+    def save_search(self, output: Path, key: str, state: object) -> None:
+        self._save(_output_name(output, "search"), key, state)
 
     def _load(self, name: str, key: str) -> Any:
         try:
@@ -210,9 +210,9 @@ class CacheStore:
             temporary.unlink(missing_ok=True)  # a read-only archive builds without a cache
 
 
-def _output_name(output: Path) -> str:
+def _output_name(output: Path, kind: str = "output") -> str:
     where = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
-    return f"output-{where}.pickle"
+    return f"{kind}-{where}.pickle"
 
 
 class _Pickler(pickle.Pickler):

@@ -11,13 +11,13 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from builder.build_cache import CacheStore, Parsed, Stat, body_html, scan_reply_files, shard_of
+from builder.build_cache import CacheStore, Parsed, body_html, scan_reply_files, shard_of
 from builder.build_workers import ParseJob, parse_files
 from builder.config import Config
 from builder.errors import Problem
 from builder.model import Reply
 from builder.slugs import slugify
-from builder.sources import REPLIES_DIR
+from builder.sources import REPLIES_DIR, Stat
 
 
 class ReplyFiles:

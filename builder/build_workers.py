@@ -22,13 +22,14 @@ from typing import TypeVar
 
 import jinja2
 
-from builder.build_cache import Parsed, Stat, parse_file
+from builder.build_cache import Parsed, parse_file
 from builder.build_fingerprints import Fingerprints
 from builder.config import Config
 from builder.errors import Problem
 from builder.output import Outcome, OutputGate
 from builder.pages import Page
 from builder.render import Renderer, template_problem
+from builder.sources import Stat
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import pickle
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from builder.config import Config
 from builder.errors import Problem, warning
@@ -37,7 +37,8 @@ from builder.search_shards import (
     publish_shards,
 )
 
-STATE_VERSION = 1
+STATE_KEY = "search-1"
+"""The format of `SearchState`: another one is not read."""
 
 
 @dataclass
@@ -68,17 +69,26 @@ class SearchState:
     shards: dict[str, bytes] = field(default_factory=dict)
 
 
-def index_output(output: Path, config: Config, state_file: Path | None = None) -> list[Problem]:
+class StateStore(Protocol):
+    """Where a run keeps its `SearchState` for the next (the build's cache)."""
+
+    def load_search(self, output: Path, key: str) -> object: ...
+
+    def save_search(self, output: Path, key: str, state: object) -> None: ...
+
+
+def index_output(output: Path, config: Config, store: StateStore | None = None) -> list[Problem]:
     """Index the written site in `output`; the problems are warnings for the build report.
-    `state_file` keeps what the next run needs to redo only what changed."""
-    return index_site(output, config, state_file=state_file).problems
+    `store` keeps what the next run needs to redo only what changed."""
+    return index_site(output, config, store=store).problems
 
 
 def index_site(
-    output: Path, config: Config, pagefind: bool = True, state_file: Path | None = None
+    output: Path, config: Config, pagefind: bool = True, store: StateStore | None = None
 ) -> SearchReport:
     report = SearchReport()
-    state = _load_state(state_file)
+    kept = store.load_search(output, STATE_KEY) if store else None
+    state = kept if isinstance(kept, SearchState) else SearchState()
     with _timed(report, "read"):
         pages = read_pages(output, state.pages)
     records = records_of(pages)
@@ -92,7 +102,8 @@ def index_site(
         if indexed is not None:
             shards, done = indexed.result()
             report.add_pagefind(done)
-    _save_state(state_file, SearchState(pages, shards))
+    if store is not None:
+        store.save_search(output, STATE_KEY, SearchState(pages, shards))
     return report
 
 
@@ -154,32 +165,6 @@ def run_pagefind(
     if not shards:
         report.problems.append(_no_pages(output))
     return {name: done[name] for name in names if name in done}
-
-
-def _load_state(state_file: Path | None) -> SearchState:
-    if state_file is None:
-        return SearchState()
-    try:
-        with open(state_file, "rb") as file:
-            version, state = pickle.load(file)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-        return SearchState()
-    except (AttributeError, ImportError, IndexError):
-        return SearchState()  # written by another version of reply-archive
-    return state if version == STATE_VERSION and isinstance(state, SearchState) else SearchState()
-
-
-def _save_state(state_file: Path | None, state: SearchState) -> None:
-    if state_file is None:
-        return
-    temporary = state_file.with_name(f".{state_file.name}.{os.getpid()}.tmp")
-    try:
-        state_file.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as file:
-            pickle.dump((STATE_VERSION, state), file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, state_file)
-    except OSError:
-        temporary.unlink(missing_ok=True)  # a read-only archive indexes without a state
 
 
 def _pagefind_problem(output: Path, message: str) -> Problem:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from builder.sources import Stat, stat_of
+
 VOID = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param")
     + ("source", "track", "wbr")
@@ -219,15 +221,12 @@ def read_records(output: Path) -> list[Record]:
     return records_of(read_pages(output, {}))
 
 
-Stamp = tuple[int, int]
-
-
 @dataclass(frozen=True)
 class PageRead:
     """What one written page gave the search stage, and how to tell whether it changed."""
 
-    stamp: Stamp
-    """Its size and modification time (ns): the output gate replaces a page it changes."""
+    stat: Stat
+    """The output gate replaces a page it changes: a new time, if not a new size."""
     digest: bytes
     record: Record | None
 
@@ -237,23 +236,22 @@ Pages = dict[str, PageRead]
 
 
 def read_pages(output: Path, known: Pages) -> Pages:
-    """Every HTML page under `output`; a page whose stamp is as in `known` is not read again
+    """Every HTML page under `output`; a page whose stat is as in `known` is not read again
     (parsing 10,000 replies takes seconds, a stat of each a few milliseconds)."""
     pages: Pages = {}
-    unread: list[tuple[str, str, Stamp]] = []
+    unread: list[tuple[str, str, Stat]] = []
     for path, file in _html_files(output):
-        stat = file.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns)
+        stat = stat_of(file.stat())
         before = known.get(path)
-        if before is not None and before.stamp == stamp:
+        if before is not None and before.stat == stat:
             pages[path] = before
         else:
-            unread.append((path, str(file), stamp))
+            unread.append((path, str(file), stat))
     pages.update(_read_all(unread))
     return pages
 
 
-def _read_all(unread: list[tuple[str, str, Stamp]]) -> Iterator[tuple[str, PageRead]]:
+def _read_all(unread: list[tuple[str, str, Stat]]) -> Iterator[tuple[str, PageRead]]:
     workers = min(os.cpu_count() or 1, 8)
     if len(unread) < PARALLEL_FROM or workers == 1:
         yield from _read_some(unread)
@@ -265,15 +263,15 @@ def _read_all(unread: list[tuple[str, str, Stamp]]) -> Iterator[tuple[str, PageR
             yield from done
 
 
-def _read_some_list(unread: list[tuple[str, str, Stamp]]) -> list[tuple[str, PageRead]]:
+def _read_some_list(unread: list[tuple[str, str, Stat]]) -> list[tuple[str, PageRead]]:
     return list(_read_some(unread))
 
 
-def _read_some(unread: list[tuple[str, str, Stamp]]) -> Iterator[tuple[str, PageRead]]:
-    for path, file, stamp in unread:
+def _read_some(unread: list[tuple[str, str, Stat]]) -> Iterator[tuple[str, PageRead]]:
+    for path, file, stat in unread:
         data = Path(file).read_bytes()
         record = read_record(data.decode("utf-8", "replace"), path)
-        yield path, PageRead(stamp, hashlib.blake2b(data, digest_size=16).digest(), record)
+        yield path, PageRead(stat, hashlib.blake2b(data, digest_size=16).digest(), record)
 
 
 def records_of(pages: Pages) -> list[Record]:

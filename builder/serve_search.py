@@ -137,8 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.suppress(OSError):
         os.nice(10)  # below the server's own builds
     config = load_config(args.source, args.base_url).config
-    state = CacheStore(args.source / CACHE_DIR).search_state(args.output)
-    for problem in sorted_problems(index_output(args.output, config, state)):
+    store = CacheStore(args.source / CACHE_DIR)
+    for problem in sorted_problems(index_output(args.output, config, store)):
         print(problem.format(args.source))
     return 0
 

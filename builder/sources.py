@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,13 @@ from builder.errors import Problem
 
 REPLIES_DIR = Path("content") / "replies"
 FENCE = "---"
+
+Stat = tuple[int, int]
+"""A file's (mtime_ns, size): when both are unchanged, so is the file."""
+
+
+def stat_of(stat: os.stat_result) -> Stat:
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pytest
 from benchmarks.generate import generate
 from builder import search
 from builder.build import BuildOptions, build
-from builder.build_cache import CACHE_DIR
+from builder.build_cache import CACHE_DIR, CacheStore
 from builder.config import Config
 from builder.search_records import PageRead, Record
 from builder.search_shards import UNDATED, Indexer, plan_shards, shard_name
@@ -78,24 +78,24 @@ def test_each_year_is_one_bundle_listed_newest_first(site: Path) -> None:
 
 
 def test_an_unchanged_site_is_not_indexed_again(site: Path, tmp_path: Path) -> None:
-    state = tmp_path / "search-state.pickle"
-    search.index_site(site, Config(), state_file=state)
+    store = CacheStore(tmp_path / "cache")
+    search.index_site(site, Config(), store=store)
     stamps = {year: entry_of(site, year).stat().st_mtime_ns for year in shard_list(site)}
-    again = search.index_site(site, Config(), state_file=state)
+    again = search.index_site(site, Config(), store=store)
     assert again.shards_indexed == [] and again.problems == []
     assert again.pagefind_pages == REPLIES
     assert {year: entry_of(site, year).stat().st_mtime_ns for year in stamps} == stamps
 
 
 def test_a_changed_page_re_indexes_its_year_only(site: Path, tmp_path: Path) -> None:
-    state = tmp_path / "search-state.pickle"
-    search.index_site(site, Config(), state_file=state)
+    store = CacheStore(tmp_path / "cache")
+    search.index_site(site, Config(), store=store)
     year = shard_list(site)[0]
     others = {y: entry_of(site, y).stat().st_ino for y in shard_list(site) if y != year}
     page = sorted((site / "replies" / year).glob("*.html"))[0]
     html = page.read_text(encoding="utf-8")
     page.write_text(html.replace("</article>", "<p>鸬鹚捕鱼新词</p></article>", 1), "utf-8")
-    report = search.index_site(site, Config(), state_file=state)
+    report = search.index_site(site, Config(), store=store)
     assert report.shards_indexed == [year]
     assert {y: entry_of(site, y).stat().st_ino for y in others} == others
     words = [path.name for path in (site / "pagefind" / year / "index").iterdir()]
@@ -114,12 +114,12 @@ def _contents(bundle: Path) -> str:
 def test_a_year_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
     site: Path, tmp_path: Path
 ) -> None:
-    state = tmp_path / "search-state.pickle"
-    search.index_site(site, Config(), state_file=state)
+    store = CacheStore(tmp_path / "cache")
+    search.index_site(site, Config(), store=store)
     gone = shard_list(site)[-1]
     shutil.rmtree(site / "replies" / gone)
     (site / "pagefind" / "pagefind.js").write_text("// a bundle of the one-index layout")
-    report = search.index_site(site, Config(), state_file=state)
+    report = search.index_site(site, Config(), store=store)
     assert report.shards_indexed == []
     assert gone not in shard_list(site)
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
@@ -130,20 +130,20 @@ def test_a_year_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
 def test_a_failing_shard_keeps_its_old_bundle_and_is_retried(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = tmp_path / "search-state.pickle"
-    search.index_site(site, Config(), state_file=state)
+    store = CacheStore(tmp_path / "cache")
+    search.index_site(site, Config(), store=store)
     year = shard_list(site)[1]
     before = entry_of(site, year).read_bytes()
     page = sorted((site / "replies" / year).glob("*.html"))[0]
     page.write_text(page.read_text(encoding="utf-8").replace("答复", "回复"), "utf-8")
     real = search.index_shard
     monkeypatch.setattr(search, "index_shard", lambda *args: "cannot index")
-    (problem,) = search.index_site(site, Config(), state_file=state).problems
+    (problem,) = search.index_site(site, Config(), store=store).problems
     assert "Pagefind failed: cannot index" in problem.message
     assert entry_of(site, year).read_bytes() == before
     assert year in shard_list(site)
     monkeypatch.setattr(search, "index_shard", real)
-    assert search.index_site(site, Config(), state_file=state).shards_indexed == [year]
+    assert search.index_site(site, Config(), store=store).shards_indexed == [year]
 
 
 def test_a_build_keeps_its_search_state_in_the_cache(years_site: tuple[Path, Path]) -> None:
