@@ -243,6 +243,7 @@ class Builder:
         indexed = all((output / folder).is_dir() for folder in KEPT_FOLDERS)
         if state.searched == state.inputs and indexed:
             return state.search_warnings
+        self.wait()  # the search stage forks its readers: not while a thread saves the cache
         warnings = tuple(_index_for_search(self.options, config, self.store))
         self.state = dataclasses.replace(state, searched=state.inputs, search_warnings=warnings)
         self._save(self.state)

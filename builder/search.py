@@ -32,7 +32,6 @@ from builder.search_shards import (
     Indexer,
     has_bundle,
     index_shard,
-    indexed_pages,
     plan_shards,
     publish_shards,
 )
@@ -159,9 +158,8 @@ def run_pagefind(
         done[shard.name] = shard.fingerprint
         report.shards_indexed.append(shard.name)
     names = [shard.name for shard in shards]
-    publish_shards(output, names)
+    report.pagefind_pages = publish_shards(output, names)
     report.pagefind_binary, report.shards = binary, len(shards)
-    report.pagefind_pages = sum(indexed_pages(output / PAGEFIND_DIR / name) for name in names)
     if not shards:
         report.problems.append(_no_pages(output))
     return {name: done[name] for name in names if name in done}

@@ -175,12 +175,14 @@ def has_bundle(output: Path, name: str) -> bool:
     return indexed_pages(output / PAGEFIND_DIR / name) > 0
 
 
-def publish_shards(output: Path, names: list[str]) -> None:
+def publish_shards(output: Path, names: list[str]) -> int:
     """List the shards that have a bundle in `pagefind/shards.json`, newest first, and remove
-    what else the folder holds (shards of years gone, a bundle of an older layout)."""
+    what else the folder holds (shards of years gone, a bundle of an older layout); the
+    number of pages the listed bundles hold."""
     folder = output / PAGEFIND_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    listed = [name for name in names if has_bundle(output, name)]
+    pages = {name: indexed_pages(folder / name) for name in names}
+    listed = [name for name in names if pages[name] > 0]
     data = json.dumps({"shards": listed}, ensure_ascii=False).encode() + b"\n"
     target = folder / SHARD_LIST
     if not target.is_file() or target.read_bytes() != data:
@@ -193,3 +195,4 @@ def publish_shards(output: Path, names: list[str]) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
+    return sum(pages.values())
