@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -260,3 +262,16 @@ def test_the_cli_prints_one_summary_line(
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1
     assert out[0].startswith("built 2 replies, ") and out[0].endswith(f"-> {tmp_path / 'output'}")
+
+
+def test_the_command_ends_at_once_after_a_build_with_its_output_flushed(tmp_path: Path) -> None:
+    shutil.copytree(REPO_ROOT / "content", tmp_path / "content")
+    command = [sys.executable, "-m", "builder", "build", "--no-search", "--source", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("built 2 replies, "), done.stdout  # a pipe: block-buffered
+    assert "no base_url" in done.stderr
+    (tmp_path / "content" / "replies" / "broken.md").write_text("no front matter\n", "utf-8")
+    failed = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1
+    assert "broken.md:1: the file does not start with front matter" in failed.stderr

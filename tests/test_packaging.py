@@ -41,6 +41,9 @@ def test_an_installed_package_builds_from_another_folder(tmp_path: Path) -> None
     )
 
     assert done.returncode == 0, done.stderr
+    # The command ends the process at once after a build: what it printed is all there.
+    assert done.stdout.startswith("built 2 replies, "), done.stdout
+    assert "no base_url" in done.stderr
     output = archive / "output"
     assert (output / "static" / "style.css").is_file()
     assert "乌民复〔2025〕20号" in (
