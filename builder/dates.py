@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?: ([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
+"""The forms of `_FORMATS` that archives mostly use, with every field of two digits."""
 _FORMATS = (
     ("%Y-%m-%d", False),
     ("%Y-%m-%d %H:%M", True),
@@ -20,6 +23,13 @@ def parse_moment(value: object) -> tuple[datetime, bool] | None:
         return datetime(value.year, value.month, value.day), False
     if isinstance(value, str):
         text = value.strip().replace("T", " ").replace("/", "-")
+        iso = _ISO.fullmatch(text)
+        if iso is not None:  # strptime would read it the same, ten times slower
+            year, month, day, hour, minute, second = (int(part) for part in iso.groups("0"))
+            try:
+                return datetime(year, month, day, hour, minute, second), bool(iso[4])
+            except ValueError:
+                return None  # (a day that does not exist: so strptime finds too)
         for pattern, has_time in _FORMATS:
             try:
                 return datetime.strptime(text, pattern), has_time

@@ -67,23 +67,33 @@ def read_source(path: Path) -> Source | Problem:
 
 
 def split_front_matter(path: Path, text: str) -> Source | Problem:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not lines or lines[0].strip() != FENCE:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first = text.partition("\n")[0]
+    if first.strip() != FENCE:
         return Problem(
             path,
             1,
             "the file does not start with front matter",
             "begin with a line `---`, the YAML keys, and another `---`",
         )
-    closing = _closing_fence(lines)
+    closing = _closing_fence(text, len(first))
     if closing is None:
         return Problem(
             path, 1, "the front matter is never closed", "end it with a line `---` before the body"
         )
-    front = "\n".join(lines[1:closing])
-    body = "\n".join(lines[closing + 1 :])
-    return Source(path=path, front_matter=front, body=body, body_line=closing + 2)
+    start, end = closing
+    front, body = text[len(first) + 1 : start], text[end + 1 :]
+    line = text.count("\n", 0, start + 1)  # of the closing fence, from 0
+    return Source(path=path, front_matter=front, body=body, body_line=line + 2)
 
 
-def _closing_fence(lines: list[str]) -> int | None:
-    return next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() == FENCE), None)
+def _closing_fence(text: str, after: int) -> tuple[int, int] | None:
+    """Where the first line `---` after the first line starts (at its newline) and ends."""
+    start = after
+    while (start := text.find("\n" + FENCE, start)) != -1:
+        end = text.find("\n", start + 1)
+        end = len(text) if end == -1 else end
+        if text[start + 1 : end].rstrip() == FENCE:
+            return start, end
+        start = end
+    return None
