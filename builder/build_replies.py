@@ -8,6 +8,7 @@ file again (a one-edit build renders only a few reply pages).
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from builder.build_workers import ParseJob, parse_files
 from builder.config import Config
 from builder.errors import Problem
 from builder.model import Reply
-from builder.slugs import slugify
+from builder.slugs import load_dictionary, slugify
 from builder.sources import REPLIES_DIR, Stat
 
 
@@ -44,12 +45,17 @@ class ReplyFiles:
         scan = self._rescan(changed)
         stale = [(p, s) for p, s in scan.items() if p not in self.files or self.files[p].stat != s]
         self.changes = []
-        for chunk in parse_files(ParseJob(stale, config)):
+        # A first build names every group: pypinyin's dictionary loads while files are parsed.
+        loading = threading.Thread(target=load_dictionary, daemon=True)
+        meanwhile = loading.start if stale and not self.slugs else None
+        for chunk in parse_files(ParseJob(stale, config), meanwhile):
             for path, parsed, body in chunk:
                 self.changes.append((path, self.files.get(path), parsed))
                 self.files[path] = parsed
                 if parsed.reply is not None:
                     self.bodies[path] = body
+        if meanwhile is not None:
+            loading.join()  # (no thread may run when the render workers fork)
         for gone in [p for p in self.files if p not in scan]:
             self.changes.append((gone, self.files.pop(gone), None))
         self._dirty.update(shard_of(path) for path, _, _ in self.changes)

@@ -65,9 +65,11 @@ _job: ParseJob | RenderJob | None = None
 """The job of the forked workers, set before they fork."""
 
 
-def parse_files(job: ParseJob) -> Iterator[ParseResult]:
-    """Every file of `job`, parsed, in chunks (in order)."""
-    yield from _run(job, len(job.files), _parse_chunk)
+def parse_files(
+    job: ParseJob, meanwhile: Callable[[], None] | None = None
+) -> Iterator[ParseResult]:
+    """Every file of `job`, parsed, in chunks (in order); `meanwhile`: see `render_pages`."""
+    yield from _run(job, len(job.files), _parse_chunk, meanwhile)
 
 
 def render_pages(

@@ -26,6 +26,11 @@ def slugify(text: str) -> str:
     return slug or short_hash(text)
 
 
+def load_dictionary() -> None:
+    """Load pypinyin's dictionary now, for a build about to name many groups."""
+    import pypinyin  # noqa: F401
+
+
 def _syllable_or_gap(piece: str) -> str:
     # lazy_pinyin returns Han syllables one by one and other text as-is.
     return piece if piece.isalpha() and piece.isascii() else f"-{piece}-"

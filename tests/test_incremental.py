@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import threading
+import time
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
 import pytest
 
+import builder.build_replies as build_replies
 import builder.build_workers as workers
 from builder import urls
 from builder.archive import Archive, Facet, Group
@@ -418,3 +421,27 @@ def test_the_archive_keeps_groups_light() -> None:
     assert isinstance(archive, Archive)
     for group in archive.tags + archive.bureaus + archive.years:
         assert group.count == len(archive.members(group)) > 0
+
+
+def test_a_first_read_loads_pinyin_meanwhile_and_leaves_no_thread_behind(
+    source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The render workers are forked right after: a thread still running would go with them.
+    loaded: list[str] = []
+
+    def load_slowly() -> None:
+        time.sleep(0.3)  # longer than reading the files
+        loaded.append("pypinyin")
+
+    monkeypatch.setattr(build_replies, "load_dictionary", load_slowly)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(workers, "worker_count", lambda: 2)
+    files = build_replies.ReplyFiles(source, None)
+    config = Config(title="测试档案")
+    replies, _ = files.read(config, None)
+    assert len(replies) == 22
+    assert loaded == ["pypinyin"]
+    assert threading.active_count() == 1
+    files.slug("甲市民政局")
+    replies, _ = files.read(config, None)  # nothing to read, and slugs are known
+    assert loaded == ["pypinyin"]
