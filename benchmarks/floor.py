@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -30,13 +31,13 @@ from bench import (  # noqa: E402
     CACHE_DIR,
     HEADER,
     ROOT,
+    Measure,
     bench_hugo,
     build_command,
     empty_trash,
     generate,
     hugo_binary,
     measure,
-    median,
     row,
     set_aside,
 )
@@ -73,24 +74,27 @@ def main(argv: list[str] | None = None) -> int:
     archive = generate(args.n, work)
     output = work / f"n{args.n}-site"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cold, least, hugos = [], [], []
+    least = [sys.executable, __file__, "--least", str(archive), str(output)]
+
+    def one_round(sample: bool) -> tuple[Measure, Measure, Measure]:
+        for folder in (output, archive / CACHE_DIR):
+            set_aside(folder, work)
+        ours = measure(build_command(archive, output, False), env, sample)
+        set_aside(output, work)
+        return ours, measure(least, sample=sample), bench_hugo(hugo, archive, work, 1, sample)
+
     try:
-        for _ in range(args.runs):
-            for folder in (output, archive / CACHE_DIR):
-                set_aside(folder, work)
-            cold.append(measure(build_command(archive, output, False), env))
-            set_aside(output, work)
-            least.append(measure([sys.executable, __file__, "--least", str(archive), str(output)]))
-            hugos.append(bench_hugo(hugo, archive, work, 1))
+        timed = [one_round(sample=False) for _ in range(args.runs)]
+        sampled = one_round(sample=True)  # peak memory: see `bench.measure`
     finally:
         empty_trash(work)
-    ours, bare, theirs = median(cold), median(least), median(hugos)
+    names = ["cold", "least (no fingerprints, digests or cache)", "Hugo, cold"]
     print(f"N = {args.n:,}, {args.runs} runs\n\n{HEADER}")
-    print(row("cold", ours))
-    print(row("least (no fingerprints, digests or cache)", bare))
-    print(row("Hugo, cold", theirs))
-    print(f"\nours / Hugo, cold: {ours.seconds / theirs.seconds:.2f}")
-    print(f"least / Hugo, cold: {bare.seconds / theirs.seconds:.2f}")
+    seconds = [statistics.median(round_[i].seconds for round_ in timed) for i in range(3)]
+    for i, name in enumerate(names):
+        print(row(name, Measure(seconds[i], sampled[i].peak_mb)))
+    print(f"\nours / Hugo, cold: {seconds[0] / seconds[2]:.2f}")
+    print(f"least / Hugo, cold: {seconds[1] / seconds[2]:.2f}")
     return 0
 
 
