@@ -29,7 +29,7 @@ def parse_moment(value: object) -> tuple[datetime, bool] | None:
             try:
                 return datetime(year, month, day, hour, minute, second), bool(iso[4])
             except ValueError:
-                return None  # (a day that does not exist: so strptime finds too)
+                return None  # a day that does not exist, which strptime rejects too
         for pattern, has_time in _FORMATS:
             try:
                 return datetime.strptime(text, pattern), has_time
