@@ -153,6 +153,10 @@ def retitle(path: Path, text: str, mark: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+HUGO = "Hugo, cold"
+"""The row of Hugo's cold build among ours."""
+
+
 def bench_ours(
     archive: Path,
     output: Path,
@@ -171,9 +175,6 @@ def bench_ours(
         for name in timed
     }
     return rows, rows.pop(HUGO, None)
-
-
-HUGO = "Hugo, cold"
 
 
 def _runs(
