@@ -47,11 +47,11 @@ def least_build(archive: Path, output: Path) -> None:
     """A cold build without fingerprints, digests or cache, through the command line as
     `reply-archive build` runs (which ends the process at once), in its own process."""
     sys.path.insert(0, str(ROOT))
-    import builder.build_fingerprints
+    import builder.build.fingerprints
     import builder.output
     from builder.cli import run
 
-    builder.build_fingerprints.Fingerprints.of = lambda self, page: b"-"  # type: ignore[method-assign]
+    builder.build.fingerprints.Fingerprints.of = lambda self, page: b"-"  # type: ignore[method-assign]
     builder.output.digest_of = lambda data: b"-"
     sys.argv = ["reply-archive", "build", "--source", str(archive), "--output", str(output)]
     sys.argv += ["--no-search", "--no-cache"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.changes import ChangeKind, classify, group, is_temporary, needs_full_rebuild
+from builder.serve.changes import ChangeKind, classify, group, is_temporary, needs_full_rebuild
 
 ROOT = Path("/archive")
 OUTPUT = ROOT / "output"

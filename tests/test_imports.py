@@ -23,7 +23,6 @@ ORDER = [
     "output",
     "search",
     "build",
-    "changes",
     "serve",
     "ingest",
     "cli",

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-import builder.build_replies as build_replies
-import builder.build_workers as workers
+import builder.build.replies as build_replies
+import builder.build.workers as workers
 from builder import urls
 from builder.archive import Archive, Facet, Group
 from builder.build import Builder, BuildOptions, build, load_archive
-from builder.build_cache import CACHE_DIR
-from builder.build_fingerprints import Fingerprints
+from builder.build.cache import CACHE_DIR
+from builder.build.fingerprints import Fingerprints
 from builder.config import Config
 from builder.errors import BuildFailed
 from builder.model import Kind, Reply, parse_front_matter

@@ -12,16 +12,17 @@ from typing import Any
 
 import pytest
 
-from builder import search, search_records
+from builder import search
 from builder.build import BuildOptions, build
 from builder.config import Config
-from builder.search_offline import (
+from builder.search import records as search_records
+from builder.search.offline import (
     OFFLINE_INDEX,
     build_offline_index,
     decode_offline_index,
     offline_problems,
 )
-from builder.search_records import Record, read_record, read_records
+from builder.search.records import Record, read_record, read_records
 
 WUHAI = "replies/2025/wuhaishi-2025-jianyi-hn-35.html"
 QIANJIANG = "replies/2025/qianjiangshi-2025-tian-150.html"

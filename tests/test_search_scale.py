@@ -12,7 +12,7 @@ from benchmarks.generate import generate
 from builder.build import BuildOptions, build
 from builder.config import Config, load_config
 from builder.search import index_site
-from builder.search_offline import OFFLINE_INDEX, decode_offline_index
+from builder.search.offline import OFFLINE_INDEX, decode_offline_index
 
 REPLIES = 1000
 DOCUMENTED_BYTES_PER_REPLY = 1536

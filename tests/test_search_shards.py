@@ -14,10 +14,10 @@ import pytest
 from benchmarks.generate import generate
 from builder import search
 from builder.build import BuildOptions, build
-from builder.build_cache import CACHE_DIR, CacheStore
+from builder.build.cache import CACHE_DIR, CacheStore
 from builder.config import Config
-from builder.search_records import PageRead, Record
-from builder.search_shards import UNDATED, Indexer, plan_shards, shard_name
+from builder.search.records import PageRead, Record
+from builder.search.shards import UNDATED, Indexer, plan_shards, shard_name
 
 REPLIES = 24
 

@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 
 from builder.serve import announcement
-from builder.serve_http import PortInUse, bind, content_type, file_for, with_script
-from builder.serve_state import OutputLock, SiteState
-from builder.serve_watch import Batch, ChangeQueue, Watcher
+from builder.serve.http import PortInUse, bind, content_type, file_for, with_script
+from builder.serve.state import OutputLock, SiteState
+from builder.serve.watch import Batch, ChangeQueue, Watcher
 from builder.slugs import slugify
 
 from .conftest import REPO_ROOT

@@ -109,8 +109,8 @@ def _path_order(path: str) -> list[str]:
 
 OUTPUT_MODULES = (
     "errors", "slugs", "dates", "config", "sources", "markup", "model", "model_yaml", "archive",
-    "urls", "pages", "render", "output", "build", "build_cache", "build_fingerprints",
-    "build_replies", "build_workers",
+    "urls", "pages", "render", "output", "build/__init__", "build/cache", "build/fingerprints",
+    "build/replies", "build/workers",
 )  # fmt: skip
 """The modules whose code decides what a reply and a page are (the search stage keeps its
 own state; the server, the importer and the command line write no page)."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.errors import Problem, warning
-from builder.search_records import Record
+from builder.search.records import Record
 
 OFFLINE_INDEX = "search/offline-index.js"
 CHUNK_SIZE = 100

@@ -25,9 +25,9 @@ from typing import Protocol
 
 from builder.config import Config
 from builder.errors import Problem, warning
-from builder.search_offline import OFFLINE_INDEX, build_offline_index, offline_problems
-from builder.search_records import Pages, Record, read_pages, records_of
-from builder.search_shards import (
+from builder.search.offline import OFFLINE_INDEX, build_offline_index, offline_problems
+from builder.search.records import Pages, Record, read_pages, records_of
+from builder.search.shards import (
     PAGEFIND_DIR,
     Indexer,
     has_bundle,

@@ -19,7 +19,7 @@ import jinja2
 
 from builder import urls
 from builder.archive import Archive, make_archive
-from builder.build_cache import (
+from builder.build.cache import (
     CACHE_DIR,
     CacheStore,
     OutputState,
@@ -27,10 +27,10 @@ from builder.build_cache import (
     code_key,
     collector_paused,
 )
-from builder.build_fingerprints import Fingerprints, inputs_key, site_key
-from builder.build_record import Record, shape
-from builder.build_replies import ReplyFiles, duplicate_slugs, no_replies
-from builder.build_workers import RenderJob, render_pages
+from builder.build.fingerprints import Fingerprints, inputs_key, site_key
+from builder.build.record import Record, shape
+from builder.build.replies import ReplyFiles, duplicate_slugs, no_replies
+from builder.build.workers import RenderJob, render_pages
 from builder.config import CONFIG_FILE, Config, load_config
 from builder.errors import BuildFailed, Problem, warning
 from builder.model import Reply, validate

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.search_records import Pages
+from builder.search.records import Pages
 
 PAGEFIND_DIR = "pagefind"
 SHARD_LIST = "shards.json"

@@ -30,7 +30,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-from builder.changes import CONTENT_DIR, TEMPLATES_DIR, ChangeKind, classify
+from builder.serve.changes import CONTENT_DIR, TEMPLATES_DIR, ChangeKind, classify
 
 QUIET_SECONDS = 0.1
 """How long the events must pause before a rebuild starts."""

@@ -5,7 +5,7 @@ a child process (at a lower priority, so the next rebuild does not wait on it) r
 search stage over the written output. Requests that arrive while it runs are coalesced
 into one more run. Stopping the server stops the child.
 
-Run as `python -m builder.serve_search --source DIR --output DIR [--base-url URL]`, the
+Run as `python -m builder.serve.search --source DIR --output DIR [--base-url URL]`, the
 child prints each search problem as one `path:line: message` line.
 """
 
@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import builder
-from builder.build_cache import CACHE_DIR, CacheStore
+from builder.build.cache import CACHE_DIR, CacheStore
 from builder.config import load_config
 from builder.errors import sorted_problems
 from builder.search import index_output
@@ -38,7 +38,7 @@ class SearchRefresher:
     """One background thread that refreshes the search index when asked, one run at a time."""
 
     def __init__(self, source: Path, output: Path, base_url: str | None, log: Log) -> None:
-        self.command = [sys.executable, "-m", "builder.serve_search"]
+        self.command = [sys.executable, "-m", "builder.serve.search"]
         self.command += ["--source", str(source), "--output", str(output)]
         self.command += ["--base-url", base_url] if base_url is not None else []
         self.log = log
@@ -129,7 +129,7 @@ def _import_path() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m builder.serve_search")
+    parser = argparse.ArgumentParser(prog="python -m builder.serve.search")
     parser.add_argument("--source", type=Path, required=True)
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--base-url", default=None)

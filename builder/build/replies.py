@@ -12,8 +12,8 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from builder.build_cache import CacheStore, Parsed, body_html, scan_reply_files, shard_of
-from builder.build_workers import ParseJob, parse_files
+from builder.build.cache import CacheStore, Parsed, body_html, scan_reply_files, shard_of
+from builder.build.workers import ParseJob, parse_files
 from builder.config import Config
 from builder.errors import Problem
 from builder.model import Reply
@@ -34,7 +34,7 @@ class ReplyFiles:
         self._scan: dict[str, Stat] | None = None
         self._key: str | None = None
         self._dirty: set[int] = set()
-        """The shards (see `build_cache.shard_of`) with changes not saved yet."""
+        """The shards (see `build.cache.shard_of`) with changes not saved yet."""
         self._new_slugs = False
 
     def read(

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from builder.serve_state import OutputLock, SiteState, Snapshot
+from builder.serve.state import OutputLock, SiteState, Snapshot
 
 PREFIX = "/__reply_archive/"
 EVENTS_PATH = PREFIX + "events"
 STATE_PATH = PREFIX + "state.json"
 SCRIPT_PATH = PREFIX + "reload.js"
-SCRIPT_FILE = Path(__file__).with_name("serve_reload.js")
+SCRIPT_FILE = Path(__file__).with_name("reload.js")
 KEEP_ALIVE_SECONDS = 15.0
 
 TYPES = {

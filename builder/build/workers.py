@@ -22,8 +22,8 @@ from typing import TypeVar
 
 import jinja2
 
-from builder.build_cache import Parsed, parse_file
-from builder.build_fingerprints import Fingerprints
+from builder.build.cache import Parsed, parse_file
+from builder.build.fingerprints import Fingerprints
 from builder.config import Config
 from builder.errors import Problem
 from builder.output import Outcome, OutputGate

@@ -30,10 +30,10 @@ from typing import TextIO
 
 from builder.build import Builder, BuildOptions, BuildReport
 from builder.errors import BuildFailed, Problem, sorted_problems
-from builder.serve_http import PortInUse, PreviewServer, bind
-from builder.serve_search import SearchRefresher
-from builder.serve_state import SiteState
-from builder.serve_watch import ChangeQueue, Watcher
+from builder.serve.http import PortInUse, PreviewServer, bind
+from builder.serve.search import SearchRefresher
+from builder.serve.state import SiteState
+from builder.serve.watch import ChangeQueue, Watcher
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
