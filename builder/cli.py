@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import threading
@@ -13,6 +14,7 @@ from typing import NoReturn, TextIO
 
 from builder import __version__
 from builder.build import BuildOptions, build
+from builder.config import ImportDefaults
 from builder.errors import BuildFailed, Problem, sorted_problems
 
 
@@ -157,18 +159,66 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     command.add_argument(
         "--force", action="store_true", help="replace content files that already exist"
     )
+    defaults = command.add_argument_group(
+        "defaults for the batch", "used where a page does not say (also [import] in site.toml)"
+    )
+    for key, example in (
+        ("bureau", "某某市交通运输局"),
+        ("region", "某某市"),
+        ("kind", "suggestion or proposal"),
+        ("session", "市十届人大五次会议"),
+    ):
+        defaults.add_argument(f"--{key}", metavar=key.upper(), help=f"e.g. {example}")
+    defaults.add_argument(
+        "--published-from",
+        choices=("signature", "file-time"),
+        help="the date of publication a page does not give: the signature's date (default)"
+        " or the saved file's time",
+    )
     command.add_argument("--debug", action="store_true", help="show tracebacks")
     command.set_defaults(run=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from builder.ingest import import_paths
+    from builder.ingest import format_report, import_paths
 
+    defaults, problems = _import_defaults(args)
+    if any(p.is_error for p in problems):
+        print_problems(problems, Path.cwd(), sys.stderr)
+        return 1
     report = import_paths(
-        args.paths, args.into, dry_run=args.dry_run, force=args.force, out=sys.stdout
+        args.paths,
+        args.into,
+        dry_run=args.dry_run,
+        force=args.force,
+        out=sys.stdout,
+        defaults=defaults,
     )
-    print_problems(report.problems, Path.cwd(), sys.stderr)
+    print_problems(problems, Path.cwd(), sys.stderr)
+    print(format_report(report, Path.cwd()), end="", file=sys.stderr)
     return 1 if report.failed else 0
+
+
+def _import_defaults(args: argparse.Namespace) -> tuple[ImportDefaults, list[Problem]]:
+    """[import] in the archive's site.toml, each key the command line gives replacing it.
+    The archive is the folder above content/replies when --into is there, else here."""
+    from builder.config import check_import_default, load_config
+
+    into = args.into.resolve()
+    archive = into.parent.parent if into.parts[-2:] == ("content", "replies") else Path.cwd()
+    loaded = load_config(archive)
+    problems = [p for p in loaded.problems if "import" in p.message]
+    given: dict[str, str] = {}
+    for key in ("bureau", "region", "kind", "session", "published_from"):
+        value = getattr(args, key)
+        if value is None:
+            continue
+        checked = check_import_default(key, value.strip())
+        if isinstance(checked, str):
+            given[key] = checked
+        else:
+            problems.append(Problem(Path(f"--{key.replace('_', '-')}"), 0, *checked))
+    return dataclasses.replace(loaded.config.import_defaults, **given), problems
 
 
 def _add_archive_options(command: argparse.ArgumentParser) -> None:

@@ -24,6 +24,28 @@ DEFAULT_OUTCOMES = MappingProxyType(
 )
 
 
+PUBLISHED_FROM = ("signature", "file-time")
+"""Where `reply-archive import` takes a date of publication a page does not give."""
+IMPORT_KINDS = {
+    "suggestion": "suggestion",
+    "建议": "suggestion",
+    "proposal": "proposal",
+    "提案": "proposal",
+}
+
+
+@dataclass(frozen=True)
+class ImportDefaults:
+    """`[import]` in site.toml (and the import command's options): what a batch of pages
+    shares and a page may not say. A page's own value wins; an empty default is none."""
+
+    bureau: str = ""
+    region: str = ""
+    kind: str = ""
+    session: str = ""
+    published_from: str = "signature"
+
+
 @dataclass(frozen=True)
 class Config:
     title: str = "建议提案答复公开档案"
@@ -35,6 +57,8 @@ class Config:
     outcomes: MappingProxyType[str, str] = field(default_factory=lambda: DEFAULT_OUTCOMES)
     offline_search_budget: int = 8_000_000
     """Bytes the offline (file://) search index may take before it drops old bodies."""
+    import_defaults: ImportDefaults = field(default_factory=ImportDefaults)
+    """`[import]`: defaults for `reply-archive import` (the build does not read them)."""
 
     def outcome_label(self, code: str) -> str:
         return self.outcomes.get(code, code)
@@ -96,7 +120,7 @@ def _toml_error_line(message: str) -> int:
 
 
 def _config_from(values: dict[str, Any], path: Path, problems: list[Problem]) -> Config:
-    known = {f.name for f in fields(Config)}
+    known = {f.name for f in fields(Config)} - {"import_defaults"} | {"import"}
     kwargs: dict[str, Any] = {}
     lines = _key_lines(path)
     for key, value in values.items():
@@ -105,6 +129,8 @@ def _config_from(values: dict[str, Any], path: Path, problems: list[Problem]) ->
             problems.append(_unknown_key(path, line, key, known))
         elif key == "outcomes":
             kwargs[key] = _outcomes(value, path, line, problems)
+        elif key == "import":
+            kwargs["import_defaults"] = import_defaults(value, path, lines, problems)
         elif not _is_type(value, _TYPES[key]):
             expected = _TYPES[key].__name__
             problems.append(Problem(path, line, f"`{key}` must be a {expected}", f"got {value!r}"))
@@ -116,6 +142,41 @@ def _config_from(values: dict[str, Any], path: Path, problems: list[Problem]) ->
         kwargs.pop("feed_size", None)
     problems.extend(_check_base_url(kwargs.get("base_url", ""), path, lines.get("base_url", 0)))
     return Config(**kwargs)
+
+
+def import_defaults(
+    value: object, path: Path, lines: dict[str, int], problems: list[Problem]
+) -> ImportDefaults:
+    """`[import]`: text values for the keys of `ImportDefaults`, each checked."""
+    line = lines.get("import", 0)
+    if not isinstance(value, dict):
+        problems.append(Problem(path, line, "[import] must be a table", 'bureau = "某某市民政局"'))
+        return ImportDefaults()
+    known = {f.name for f in fields(ImportDefaults)}
+    kwargs: dict[str, str] = {}
+    for key, given in value.items():
+        where = lines.get(key, line)
+        if key not in known:
+            problems.append(_unknown_key(path, where, f"import.{key}", known))
+        elif not isinstance(given, str):
+            problems.append(Problem(path, where, f"`import.{key}` must be text", f"got {given!r}"))
+        else:
+            checked = check_import_default(key, given.strip())
+            if isinstance(checked, str):
+                kwargs[key] = checked
+            else:
+                problems.append(Problem(path, where, checked[0], checked[1]))
+    return ImportDefaults(**kwargs)
+
+
+def check_import_default(key: str, value: str) -> str | tuple[str, str]:
+    """The value as `ImportDefaults` keeps it, or (message, hint) when it is not one."""
+    if key == "kind" and value:
+        kind = IMPORT_KINDS.get(value.lower())
+        return kind or (f"unknown kind `{value}`", "use suggestion (建议) or proposal (提案)")
+    if key == "published_from" and value not in PUBLISHED_FROM:
+        return (f"unknown published_from `{value}`", "use signature or file-time")
+    return value
 
 
 def _is_type(value: object, expected: type) -> bool:

@@ -97,7 +97,9 @@ _OPTIONAL_TEXT = (
     "source_url",
     "slug",
 )
-KNOWN_KEYS = frozenset(REQUIRED + _OPTIONAL_TEXT + ("proposers", "tags", "contacts", "written"))
+KNOWN_KEYS = frozenset(
+    REQUIRED + _OPTIONAL_TEXT + ("proposers", "tags", "contacts", "written", "draft")
+)
 
 _PROVINCE = re.compile(r"^.{2,8}?(?:省|自治区|特别行政区)(?=.)")
 _PLACE_SUFFIXES = "市县区旗盟州"
@@ -180,6 +182,8 @@ def validate(source: Source, config: Config) -> tuple[Reply | None, list[Problem
     if problems:
         return None, problems
     reader = _Reader(source.path, values, lines, first_line=1)
+    if _is_draft(reader):
+        return None, _draft_problems(reader)
     _check_keys(reader)
     body_html, body_problems = render_body(source.body, source.path, source.body_line)
     reply = _build_reply(reader, config, body_html)
@@ -187,6 +191,24 @@ def validate(source: Source, config: Config) -> tuple[Reply | None, list[Problem
     if any(p.is_error for p in problems):
         return None, problems
     return reply, problems
+
+
+def _is_draft(reader: _Reader) -> bool:
+    value = reader.values.get("draft")
+    if value is None or value is False:
+        return False
+    if value is not True:
+        reader.error("draft", f"`draft` must be true or false, got {_describe(value)}")
+        return False
+    return True
+
+
+def _draft_problems(reader: _Reader) -> list[Problem]:
+    """A draft is not published: one warning naming what it lacks, the editor's to-do."""
+    missing = [key for key in REQUIRED if reader.values.get(key) in (None, "")]
+    lacks = f"missing {', '.join(f'`{key}`' for key in missing)}" if missing else "complete"
+    hint = "fill them in and delete `draft: true`" if missing else "delete `draft: true`"
+    return [warning(reader.path, reader.line("draft"), f"draft, not published: {lacks}", hint)]
 
 
 def _check_keys(reader: _Reader) -> None:

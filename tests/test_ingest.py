@@ -321,10 +321,24 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
     report, printed = run_import([FIXTURES / "crlf.txt"], tmp_path)
     assert target.read_text(encoding="utf-8") == "edited by hand"
     assert report.skipped == (FIXTURES / "crlf.txt",) and report.written == ()
-    assert not report.failed and printed == ""
+    assert report.failed and printed == ""  # a page not imported is an error
     assert messages(report.problems, FIXTURES / "crlf.txt")[-1] == (
-        f"skipped: {target} exists and is left as it is"
+        f"not imported: {target} exists, with another text, and is left as it is"
     )
+
+
+def test_importing_the_same_pages_again_reports_duplicates_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    run_import([FIXTURES / "crlf.txt"], tmp_path)
+    target = tmp_path / "2025" / "qianjiangshi-2025-tian-88.md"
+    before = target.read_text(encoding="utf-8")
+    report, printed = run_import([FIXTURES / "crlf.txt"], tmp_path)
+    assert report.written == () and not report.failed and printed == ""
+    assert [(d.source, d.target, d.first) for d in report.duplicates] == [
+        (FIXTURES / "crlf.txt", target, None)
+    ]
+    assert target.read_text(encoding="utf-8") == before
 
 
 def test_force_replaces_an_existing_file(tmp_path: Path) -> None:
@@ -375,8 +389,14 @@ def test_two_pages_of_one_reply_write_it_once(tmp_path: Path) -> None:
     for name in ("a.txt", "b.txt"):
         shutil.copy(FIXTURES / "several-proposers.txt", pages / name)
     report, _ = run_import([pages], tmp_path / "replies")
-    assert len(report.written) == 1 and report.skipped == (pages / "b.txt",)
+    assert len(report.written) == 1 and report.skipped == ()
+    assert [(d.source, d.target, d.first) for d in report.duplicates] == [
+        (pages / "b.txt", report.written[0], pages / "a.txt")
+    ]
     assert not report.failed
+    assert messages(report.problems, pages / "b.txt")[-1] == (
+        f"duplicate: the same reply as {pages / 'a.txt'}, with the same text; not written again"
+    )
 
 
 def test_a_reply_with_the_same_name_elsewhere_in_the_archive_is_kept(tmp_path: Path) -> None:

@@ -626,8 +626,11 @@ def test_a_site_footer_never_names_the_bureau() -> None:
         "您提出的建议收悉，现答复如下：\n正文。\n"
         "承办单位：乌海市大数据中心\n"
     )
-    assert reply is None
-    assert "bureau not found: no 发文机构 / 发布机构, no signature and no 来源" in said
+    assert reply is not None and reply.bureau is None and reply.draft
+    assert (
+        "bureau not found: no 发文机构 / 承办单位, no signature and no 来源; written as a draft"
+        in said
+    )
 
 
 def test_an_unknown_header_field_is_reported() -> None:

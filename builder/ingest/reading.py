@@ -3,6 +3,7 @@ found on it, and the problems found so far."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ class Reading:
     meta: list[Field]
     """Fields from an HTML page's head, for what the page itself does not say."""
     problems: list[Problem]
+    lacking: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Required keys the page does not give, and why each was not found: a draft's to-do."""
 
     @property
     def fields(self) -> list[Field]:
@@ -47,6 +50,9 @@ class Reading:
 
     def warn(self, line: int, message: str, hint: str = "") -> None:
         self.problems.append(warning(self.page.path, line, message, hint))
+
+    def lack(self, key: str, why: str) -> None:
+        self.lacking.setdefault(key, why)
 
     def fail(self, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.page.path, self.first_line, message, hint))

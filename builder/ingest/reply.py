@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from builder.config import ImportDefaults
 from builder.errors import Problem
 from builder.ingest.body import to_markdown
 from builder.ingest.dates import Moment
@@ -27,6 +28,7 @@ from builder.ingest.optional import (
     tags_of,
 )
 from builder.ingest.page import Page
+from builder.ingest.places import region_of
 from builder.ingest.reading import Reading, check_conflicts, read
 from builder.ingest.required import bureau_of, kind_of, published_of, title_of, written_of
 from builder.ingest.titles import parse_title
@@ -55,9 +57,9 @@ class ImportedReply:
 
     source: Path
     title: str
-    kind: str
-    bureau: str
-    published: Moment
+    kind: str | None
+    bureau: str | None
+    published: Moment | None
     region: str | None = None
     session: str | None = None
     number: str | None = None
@@ -74,15 +76,23 @@ class ImportedReply:
     contacts: tuple[tuple[str, str], ...] = ()
     source_url: str | None = None
     body: str = ""
+    missing: tuple[tuple[str, str], ...] = ()
+    """Required keys not found, with why: the reply is written as a draft."""
 
     @property
-    def year(self) -> int:
-        return self.published.year
+    def year(self) -> int | None:
+        return self.published.year if self.published else None
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.missing)
 
 
-def extract_reply(page: Page) -> tuple[ImportedReply | None, list[Problem]]:
-    """The reply on a page, and what was missing or stood in; None if a required field is
-    missing with no stand-in, or the page holds no reply text."""
+def extract_reply(
+    page: Page, defaults: ImportDefaults | None = None
+) -> tuple[ImportedReply | None, list[Problem]]:
+    """The reply on a page, and what was missing or stood in; None if the page holds no
+    title or no reply text. A reply missing a required key is a draft (`missing`)."""
     reading = read(page)
     if not any(line.text and not line.image for line in reading.trailer.text):
         reading.fail(
@@ -97,18 +107,18 @@ def extract_reply(page: Page) -> tuple[ImportedReply | None, list[Problem]]:
             "the reply is taken to start here",
         )
     check_conflicts(reading)
-    return _reply(reading), reading.problems
+    return _reply(reading, defaults or ImportDefaults()), reading.problems
 
 
-def _reply(reading: Reading) -> ImportedReply | None:
+def _reply(reading: Reading, defaults: ImportDefaults) -> ImportedReply | None:
     title = title_of(reading)
-    parts = parse_title(title or "")
-    proposers, role = proposers_of(reading)
-    kind = kind_of(reading, parts.kind, title or "", role)
-    bureau = bureau_of(reading)
-    published = published_of(reading)
-    if title is None or kind is None or bureau is None or published is None:
+    if title is None:
         return None
+    parts = parse_title(title)
+    proposers, role = proposers_of(reading)
+    kind = kind_of(reading, parts.kind or defaults.kind or None, title, role)
+    bureau = bureau_of(reading) or defaults.bureau or None
+    published = published_of(reading, defaults.published_from == "file-time")
     source_url = source_url_of(reading)
     reply = ImportedReply(
         source=reading.page.path,
@@ -116,8 +126,8 @@ def _reply(reading: Reading) -> ImportedReply | None:
         kind=kind,
         bureau=bureau,
         published=published,
-        region=region_of_reply(reading, bureau),
-        session=parts.session or reading.value("session"),
+        region=_region(reading, bureau, defaults),
+        session=parts.session or reading.value("session") or defaults.session or None,
         number=parts.number or reading.value("number"),
         proposal_title=proposal_title_of(reading),
         proposers=proposers,
@@ -132,10 +142,37 @@ def _reply(reading: Reading) -> ImportedReply | None:
         contacts=contacts_of(reading),
         source_url=source_url,
         body=to_markdown(body_lines(reading, source_url)),
+        missing=_missing(reading, kind, bureau, published),
     )
     _warn_missing(reading, reply)
     _warn_unknown(reading)
     return reply
+
+
+def _region(reading: Reading, bureau: str | None, defaults: ImportDefaults) -> str | None:
+    if defaults.region and (bureau is None or not region_of(bureau)):
+        return defaults.region
+    return region_of_reply(reading, bureau) if bureau else None
+
+
+def _missing(
+    reading: Reading, kind: str | None, bureau: str | None, published: Moment | None
+) -> tuple[tuple[str, str], ...]:
+    """The required keys still without a value, each with why, each said in a warning."""
+    found = {"kind": kind, "bureau": bureau, "published": published}
+    missing = []
+    for key, value in found.items():
+        if value is None:
+            why = reading.lacking.get(key, "not found on the page")
+            missing.append((key, why))
+            reading.warn(
+                reading.first_line,
+                f"{key} not found: {why}; written as a draft",
+                f"add `{key}:`, or give --{key} or [import] {key} for the batch"
+                if key != "published"
+                else "add `published:`, or give --published-from file-time",
+            )
+    return tuple(missing)
 
 
 def _warn_missing(reading: Reading, reply: ImportedReply) -> None:

@@ -53,10 +53,7 @@ def kind_of(reading: Reading, from_title: str | None, title: str, role: str | No
         if kind:
             reading.warn(line, f"kind: the title says neither 建议 nor 提案; taken from {source}")
             return kind
-    reading.fail(
-        "kind not found: neither the title nor the addressee says 建议 or 提案",
-        "add `kind: suggestion` or `kind: proposal` by hand",
-    )
+    reading.lack("kind", "neither the title nor the addressee says 建议 or 提案")
     return None
 
 
@@ -101,18 +98,18 @@ def _bureau_stand_in(
     if source and is_name(source.value):
         reading.warn(source.line, f"bureau: no 发文机构 / 发布机构; using 来源: {source.value}")
         return source.value
-    reading.fail(
-        "bureau not found: no 发文机构 / 发布机构, no signature and no 来源",
-        "add `bureau:` by hand",
-    )
+    reading.lack("bureau", "no 发文机构 / 承办单位, no signature and no 来源")
     return None
 
 
-def published_of(reading: Reading) -> Moment | None:
-    """公开日期 / 发布日期; else the signature's date, else 成文日期, each said in a warning."""
+def published_of(reading: Reading, from_file_time: bool = False) -> Moment | None:
+    """公开日期 / 发布日期; else the signature's date, else 成文日期, each said in a warning.
+    With `from_file_time`, the saved page's modification time stands in instead."""
     moment = _published_field(reading)
     if moment is not None:
         return moment
+    if from_file_time:
+        return _file_time(reading)
     signature = reading.trailer.signature
     if signature and signature.signed:
         reading.warn(
@@ -125,11 +122,21 @@ def published_of(reading: Reading) -> Moment | None:
         found, day = written
         reading.warn(found.line, f"published: no 公开日期 / 发布日期; using {found.label} {day}")
         return day
-    reading.fail(
-        "published not found: no 公开日期 / 发布日期, no signature date, no 成文日期",
-        "add `published:` by hand",
-    )
+    reading.lack("published", "no 公开日期 / 发布日期, no signature date, no 成文日期")
     return None
+
+
+def _file_time(reading: Reading) -> Moment | None:
+    try:
+        stamp = reading.page.path.stat().st_mtime
+    except OSError:
+        reading.lack("published", "no 公开日期 / 发布日期 and the file's time cannot be read")
+        return None
+    day = datetime.fromtimestamp(stamp).date()
+    reading.warn(
+        reading.first_line, f"published: no 公开日期 / 发布日期; using the file's time {day}"
+    )
+    return day
 
 
 def _published_field(reading: Reading) -> Moment | None:

@@ -44,7 +44,7 @@ def front_matter(reply: ImportedReply) -> dict[str, object]:
     values: dict[str, object] = {}
     for key in KEY_ORDER:
         value: object = getattr(reply, key)
-        if key == "region" and value == derived_region(reply.bureau):
+        if key == "region" and reply.bureau and value == derived_region(reply.bureau):
             continue
         if key == "contacts":
             value = dict(reply.contacts)
@@ -64,29 +64,70 @@ class _Dumper(yaml.SafeDumper):
 
 
 def render(reply: ImportedReply) -> str:
-    """The content file: YAML front matter between `---` lines, then the Markdown body."""
-    yaml_text = yaml.dump(
-        front_matter(reply),
+    """The content file: YAML front matter between `---` lines, then the Markdown body.
+
+    A draft starts with `draft: true` and names each missing key in a comment where the
+    key belongs (`bureau:  # missing: …`), so the editor sees what to fill in."""
+    values = front_matter(reply)
+    missing = dict(reply.missing)
+    chunks = _chunks(_dump(values)) if values else {}
+    lines = [f"draft: true  # missing: {', '.join(missing)}\n"] if missing else []
+    for key in KEY_ORDER:
+        if key in chunks:
+            lines.append(chunks[key])
+        elif key in missing:
+            lines.append(f"{key}:  # missing: {_one_line(missing[key])}\n")
+    return f"---\n{''.join(lines)}---\n\n{reply.body}"
+
+
+def _dump(values: dict[str, object]) -> str:
+    return yaml.dump(
+        values,
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=None,
         width=10_000,
     )
-    return f"---\n{yaml_text}---\n\n{reply.body}"
 
 
-def slug_of(reply: ImportedReply) -> str:
-    """`wuhaishi-2025-jianyi-hn-35`; without a number `wuhaishi-2025-<hash of title+bureau>`."""
-    place = slugify(reply.region or reply.bureau)
+def _chunks(yaml_text: str) -> dict[str, str]:
+    """The dumped YAML cut at each top-level key (its value may take indented lines)."""
+    chunks: dict[str, str] = {}
+    key = ""
+    for line in yaml_text.splitlines(keepends=True):
+        if not line[:1].isspace() and ":" in line and line.split(":", 1)[0] in KEY_ORDER:
+            key = line.split(":", 1)[0]
+            chunks[key] = ""
+        chunks[key] += line
+    return chunks
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def slug_of(reply: ImportedReply, with_bureau: bool = False) -> str:
+    """`wuhaishi-2025-jianyi-hn-35`; without a number `wuhaishi-2025-<hash of title+bureau>`;
+    `with_bureau`, the answering bureau after it (`…-hn-35-jiaotongyunshuju`), for a
+    suggestion two bureaus answer."""
+    bureau = reply.bureau or ""
+    place = slugify(reply.region or bureau) if (reply.region or bureau) else "draft"
+    year = str(reply.year) if reply.year else "undated"
     if reply.number:
-        kind = _KIND_SLUGS.get(reply.kind, _PROPOSAL_SLUG)
-        return f"{place}-{reply.year}-{kind}-{slugify(reply.number)}"
-    return f"{place}-{reply.year}-{short_hash(reply.title + reply.bureau)}"
+        kind = _KIND_SLUGS.get(reply.kind or "", _PROPOSAL_SLUG)
+        slug = f"{place}-{year}-{kind}-{slugify(reply.number)}"
+    else:
+        slug = f"{place}-{year}-{short_hash(reply.title + bureau)}"
+    if with_bureau and bureau:
+        own = bureau.removeprefix(reply.region or "") or bureau
+        slug += f"-{slugify(own)}"
+    return slug
 
 
-def target_of(into: Path, reply: ImportedReply) -> Path:
-    return into / str(reply.year) / f"{slug_of(reply)}.md"
+def target_of(into: Path, reply: ImportedReply, with_bureau: bool = False) -> Path:
+    year = str(reply.year) if reply.year else "undated"
+    return into / year / f"{slug_of(reply, with_bureau)}.md"
 
 
 def write_file(path: Path, text: str) -> None:
