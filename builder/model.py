@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from builder import places
 from builder.config import Config, did_you_mean
 from builder.dates import parse_moment
 from builder.errors import Problem, warning
@@ -101,25 +102,11 @@ KNOWN_KEYS = frozenset(
     REQUIRED + _OPTIONAL_TEXT + ("proposers", "tags", "contacts", "written", "draft")
 )
 
-_PROVINCE = re.compile(r"^.{2,8}?(?:省|自治区|特别行政区)(?=.)")
-_PLACE_SUFFIXES = "市县区旗盟州"
-
 
 def region_of(bureau: str) -> str:
-    """The bureau's leading place name after any province, else the province; or empty.
-
-    `乌海市民政局` -> `乌海市`; `湖北省潜江市民政局` -> `潜江市`; `湖北省民政厅` -> `湖北省`;
-    `杭州市民政局` -> `杭州市` (a name may hold 州 or 县 before its own 市).
-    """
-    bureau = bureau.strip()
-    province = _PROVINCE.match(bureau)
-    name = bureau[province.end() :] if province else bureau
-    for end in range(2, min(len(name), 16) + 1):
-        if name[end - 1] in _PLACE_SUFFIXES and (
-            end == len(name) or name[end] not in _PLACE_SUFFIXES
-        ):
-            return name[:end]
-    return province.group(0) if province else ""
+    """The bureau's leading place name after any province, else the province; or empty
+    (`builder.places.region_of`: `杭州市市场监督管理局` -> `杭州市`)."""
+    return places.region_of(bureau)
 
 
 @dataclass
