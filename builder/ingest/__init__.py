@@ -19,6 +19,7 @@ from typing import TextIO
 from builder.config import ImportDefaults
 from builder.errors import Problem, warning
 from builder.ingest.existing import Existing, read_existing, same_text
+from builder.ingest.limits import bounded, not_a_regular_file
 from builder.ingest.page import HTML_SUFFIXES, TEXT_SUFFIXES
 from builder.ingest.reader import read_page
 from builder.ingest.reply import ImportedReply, extract_reply
@@ -111,6 +112,8 @@ def find_pages(paths: list[Path], problems: list[Problem]) -> Iterator[Path]:
             yield from pages
         elif path.is_file():
             yield path
+        elif not_a_regular_file(path):
+            yield path  # reported by the reader as what it is, never opened
         else:
             problems.append(Problem(path, 0, "no such file or folder"))
 
@@ -118,7 +121,8 @@ def find_pages(paths: list[Path], problems: list[Problem]) -> Iterator[Path]:
 def _is_page(path: Path, root: Path) -> bool:
     parts = path.relative_to(root).parts
     hidden = any(part.startswith((".", "~")) or part.endswith("_files") for part in parts)
-    return path.suffix.lower() in PAGE_SUFFIXES and not hidden and path.is_file()
+    # not `is_file()`: a FIFO or device named like a page is reported, not passed over
+    return path.suffix.lower() in PAGE_SUFFIXES and not hidden and not path.is_dir()
 
 
 _DUPLICATE = object()
@@ -142,11 +146,11 @@ class _Run:
         self.slugs = _slugs_in(into)
 
     def import_page(self, path: Path) -> None:
-        page = read_page(path)
-        if isinstance(page, Problem):
-            self.problems.append(page)
+        read = bounded(path, lambda: _read_reply(path, self.defaults))
+        if isinstance(read, Problem):
+            self.problems.append(read)
             return
-        reply, problems = extract_reply(page, self.defaults)
+        reply, problems = read
         before = len(self.problems)
         self.problems.extend(problems)
         if reply is not None and self._place(reply) is _DUPLICATE:
@@ -240,6 +244,15 @@ class _Run:
         self.written.append(target)
         self.replies.append((target, reply))
         self.slugs[target.stem] = target
+
+
+def _read_reply(
+    path: Path, defaults: ImportDefaults
+) -> tuple[ImportedReply | None, list[Problem]]:
+    page = read_page(path)
+    if isinstance(page, Problem):
+        return None, [page]
+    return extract_reply(page, defaults)
 
 
 def _slugs_in(into: Path) -> dict[str, Path]:

@@ -59,8 +59,10 @@ def _is_chrome(element: Element, in_article: bool) -> bool:
 def find_article(body: Element) -> Element:
     scores: dict[int, float] = {}
     elements: dict[int, Element] = {}
-    for element, parent, grandparent in _with_ancestors(body, None, None):
-        length = _own_text_length(element)
+    ordered = list(_with_ancestors(body, None, None))
+    lengths = _own_text_lengths([element for element, _, _ in ordered])
+    for element, parent, grandparent in ordered:
+        length = lengths[id(element)]
         if not length:
             continue
         holder = parent if element.tag in _PARAGRAPH_TAGS and parent else element
@@ -77,21 +79,31 @@ def find_article(body: Element) -> Element:
 def _with_ancestors(
     element: Element, parent: Element | None, grandparent: Element | None
 ) -> Iterator[tuple[Element, Element | None, Element | None]]:
-    yield element, parent, grandparent
-    for child in element.children:
-        if isinstance(child, Element):
-            yield from _with_ancestors(child, element, parent)
+    pending = [(element, parent, grandparent)]
+    while pending:
+        current, above, above_that = pending.pop()
+        yield current, above, above_that
+        pending.extend(
+            (child, current, above)
+            for child in reversed(current.children)
+            if isinstance(child, Element)
+        )
 
 
-def _own_text_length(element: Element) -> int:
-    """Characters of text in the element itself and its inline children, links not counted."""
-    total = 0
-    for child in element.children:
-        if isinstance(child, Text):
-            total += len(child.text.strip())
-        elif child.tag not in BLOCK and child.tag != "a":
-            total += _own_text_length(child)
-    return total
+def _own_text_lengths(in_document_order: list[Element]) -> dict[int, int]:
+    """Each element's characters of text in itself and its inline children, links not
+    counted: children before parents, so each element is summed once (linear, not
+    quadratic, in a page of nested inline elements)."""
+    lengths: dict[int, int] = {}
+    for element in reversed(in_document_order):
+        total = 0
+        for child in element.children:
+            if isinstance(child, Text):
+                total += len(child.text.strip())
+            elif child.tag not in BLOCK and child.tag != "a":
+                total += lengths[id(child)]
+        lengths[id(element)] = total
+    return lengths
 
 
 def last_sibling_kept(body: Element, article: Element) -> Element:

@@ -8,6 +8,7 @@ from pathlib import Path
 from builder.errors import Problem
 from builder.ingest.decoding import Undecodable, decode
 from builder.ingest.html import read_html
+from builder.ingest.limits import read_bounded
 from builder.ingest.page import HTML_SUFFIXES, Page, text_lines
 
 _HTML_START = re.compile(
@@ -18,10 +19,9 @@ _HTML_START = re.compile(
 
 def read_page(path: Path) -> Page | Problem:
     """The page in a file, or why it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return Problem(path, 0, f"cannot read the file: {error.strerror or error}")
+    data = read_bounded(path)
+    if isinstance(data, Problem):
+        return data
     text = decode(data)
     if isinstance(text, Undecodable):
         return Problem(

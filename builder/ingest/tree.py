@@ -1,6 +1,10 @@
 """Saved HTML as a small tree, built with the standard library's `html.parser`: elements
 with their attributes and source lines, text with its line, the implied ends HTML allows
-(`<p>` before a block, `<li>`, `<td>`, `<tr>` …) applied."""
+(`<p>` before a block, `<li>`, `<td>`, `<tr>` …) applied.
+
+Nesting is bounded: an element deeper than `MAX_DEPTH` is kept as a sibling of the deepest
+one instead of its child, so a page of thousands of nested elements (hostile or broken)
+keeps its text and every walk over the tree stays within Python's recursion limit."""
 
 from __future__ import annotations
 
@@ -32,6 +36,8 @@ _IMPLIED_END = {
     "tfoot": ({"tbody", "thead", "tfoot", "tr", "td", "th"}, {"table"}),
     "option": ({"option"}, {"select"}),
 }
+MAX_DEPTH = 256
+"""Real pages nest a few dozen levels; table layouts of old sites perhaps a hundred."""
 SPACE = re.compile(r"[ \t\n\r\f]+")
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)", re.IGNORECASE)
 
@@ -69,7 +75,7 @@ class _TreeBuilder(HTMLParser):
         self._close_implied(tag)
         element = Element(tag, {k.lower(): v or "" for k, v in attrs}, self.getpos()[0])
         self.stack[-1].children.append(element)
-        if tag not in VOID:
+        if tag not in VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -94,7 +100,9 @@ class _TreeBuilder(HTMLParser):
     def _close_implied(self, tag: str) -> None:
         if tag in BLOCK and self.stack[-1].tag == "p":
             self.stack.pop()
-        closes, stops = _IMPLIED_END.get(tag, (set(), set()))
+        if tag not in _IMPLIED_END:
+            return
+        closes, stops = _IMPLIED_END[tag]
         outermost = None
         for index in range(len(self.stack) - 1, 0, -1):
             if self.stack[index].tag in stops:
@@ -106,10 +114,13 @@ class _TreeBuilder(HTMLParser):
 
 
 def walk(element: Element) -> Iterator[Element]:
-    yield element
-    for child in element.children:
-        if isinstance(child, Element):
-            yield from walk(child)
+    """The element and all under it, in document order (a loop, not nested generators:
+    each step costs the same however deep the element lies)."""
+    pending = [element]
+    while pending:
+        current = pending.pop()
+        yield current
+        pending.extend(c for c in reversed(current.children) if isinstance(c, Element))
 
 
 def find(root: Element, tag: str) -> Iterator[Element]:
