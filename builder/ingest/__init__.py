@@ -246,9 +246,7 @@ class _Run:
         self.slugs[target.stem] = target
 
 
-def _read_reply(
-    path: Path, defaults: ImportDefaults
-) -> tuple[ImportedReply | None, list[Problem]]:
+def _read_reply(path: Path, defaults: ImportDefaults) -> tuple[ImportedReply | None, list[Problem]]:
     page = read_page(path)
     if isinstance(page, Problem):
         return None, [page]

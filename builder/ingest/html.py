@@ -115,7 +115,7 @@ class _Renderer:
             self.flush()
         elif element.tag == "img":
             self._image(element)
-        elif element.tag == "table" and not self._holds_article(element):
+        elif element.tag == "table" and not self._holds_article(element) and _has_rows(element):
             self._table(element)
         elif element.tag in BLOCK:
             self.flush()
@@ -173,6 +173,11 @@ class _Renderer:
                 continue
             for cell_lines in rendered:
                 self.lines.extend((line, self.zone) for line in cell_lines)
+
+
+def _has_rows(table: Element) -> bool:
+    """A table of rows; else (broken markup: text straight in `<table>`) read as a block."""
+    return next(_rows(table), None) is not None
 
 
 def _rows(table: Element) -> Iterator[Element]:

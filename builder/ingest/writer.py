@@ -62,6 +62,17 @@ class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: object) -> bool:
         return True
 
+    def represent(self, data: object) -> None:
+        """The front matter itself always in block style: with only scalar values,
+        `default_flow_style=None` would write it as one `{title: …, kind: …}` line."""
+        node = self.represent_data(data)
+        if isinstance(node, yaml.MappingNode):
+            node.flow_style = False
+        self.serialize(node)
+        self.represented_objects = {}
+        self.object_keeper = []
+        self.alias_key = None
+
 
 def render(reply: ImportedReply) -> str:
     """The content file: YAML front matter between `---` lines, then the Markdown body.
