@@ -1,9 +1,10 @@
 """Generate a synthetic archive of N replies, for benchmarks and browser tests.
 
-    python benchmarks/generate.py 10000 [--out DIR] [--seed S]
+    python benchmarks/generate.py 10000 [--out DIR] [--seed S] [--style ordinary]
 
-or, from Python, ``generate(n, out, seed=0)``. The archive follows docs/content-format.md:
-``<out>/site.toml`` and one ``<out>/content/replies/<year>/<slug>.md`` per reply.
+or, from Python, ``generate(n, out, seed=0, style="importer")``. The archive follows
+docs/content-format.md: ``<out>/site.toml`` and one
+``<out>/content/replies/<year>/<slug>.md`` per reply.
 
 The replies look like the real ones: about 40 cities and counties, each with 15 bureaus,
 suggestions (人大代表建议) and proposals (政协委员提案) from 2018 to 2026, with bodies of
@@ -11,7 +12,13 @@ suggestions (人大代表建议) and proposals (政协委员提案) from 2018 to
 years swapped). Nothing is real: the names of people are drawn from lists, the numbers
 are made up, and source links point to the reserved ``.example`` domain.
 
-The same N and seed give byte-identical files. The archive folder gets a stamp
+Two styles of writing: ``importer`` (the default) writes every file as the importer does
+(plain YAML with flow lists, bodies of paragraphs and headings); ``ordinary`` writes the
+same replies the ways people write them by hand (see ``_Ordinary``): quoted and unquoted
+YAML, flow and block lists, comments, CRLF files, full-width indents, lists, emphasis,
+links, tables, and the brackets of document numbers (潜财综[2022]30号, 〔〕【】（）).
+
+The same N, seed and style give byte-identical files. The archive folder gets a stamp
 (``.generated``) once it is complete; generating the same N and seed into it again does
 nothing, so benchmarks and tests can call this freely.
 """
@@ -45,6 +52,13 @@ from builder.slugs import slugify  # noqa: E402
 GENERATOR_VERSION = 1
 STAMP_NAME = ".generated"
 DEFAULT_ARCHIVES = Path(__file__).resolve().parent / "archives"
+STYLES = ("importer", "ordinary")
+
+
+def default_archive(n: int, style: str = "importer") -> Path:
+    """Where an archive of ``n`` replies goes unless told: archives/n<N>[-<style>]."""
+    return DEFAULT_ARCHIVES / (f"n{n}" if style == "importer" else f"n{n}-{style}")
+
 
 SITE_TOML = """\
 title = "答复公开档案(合成数据 {n} 件)"
@@ -781,8 +795,10 @@ class _Writer:
     """The state shared by all replies of an archive: the random source and the counters
     that keep numbers (编号, 文号, 索引号) unique."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, style: str = "importer") -> None:
         self.rng = random.Random(seed)
+        # The ordinary style draws from its own source: the replies stay the same.
+        self.ordinary = _Ordinary(random.Random(seed + 7919)) if style == "ordinary" else None
         self.numbers: dict[tuple[str, int, str], int] = {}
         self.doc_numbers: dict[tuple[str, int], int] = {}
         self.index_numbers: dict[tuple[str, int, int], int] = {}
@@ -913,6 +929,8 @@ class _Writer:
             )
 
         body = self.body(region, bureau, year, proposal_title, role, count)
+        if self.ordinary is not None:
+            return f"{published.year}/{slug}.md", self.ordinary.reply(front, body)
         text = f"---\n{dump_front_matter(front)}---\n\n{body}"
         return f"{published.year}/{slug}.md", text
 
@@ -1085,18 +1103,215 @@ def _paragraph(
             return [first]
 
 
+# -- the ordinary style --------------------------------------------------------------------
+
+_ORDINARY_TABLE_ROWS = ("项目", "2022年", "2023年", "2024年")
+_ORDINARY_BRACKETS = (
+    "（{prefix}〔{year}〕{n}号）",
+    "{prefix}[{year}]{n}号",
+    "【{prefix}〔{year}〕{n}号】",
+    "({prefix}[{year}]{n}号)",
+)
+_ORDINARY_DOCS = ("实施意见", "工作方案", "管理办法", "通知", "若干措施")
+_ORDINARY_KEYS_QUOTED = ("title", "session", "proposal_title", "doc_number", "source_url")
+
+
+class _Ordinary:
+    """Writes a reply as people write one by hand, from the importer's front matter and
+    body: each choice is drawn per file, so an archive mixes them all."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def reply(self, front: dict[str, Any], body: str) -> str:
+        rng = self.rng
+        text = f"---\n{self.front_matter(front)}---\n\n{self.body(body)}"
+        if rng.random() < 0.3:
+            text = text.replace("\n", "\r\n")
+        if rng.random() < 0.05:
+            text = "\ufeff" + text
+        return text
+
+    # - front matter -
+
+    def front_matter(self, front: dict[str, Any]) -> str:
+        rng = self.rng
+        quote = rng.choice(("", "", '"', "'"))  # this writer's habit, not always kept
+        lines = ["# 答复件信息"] if rng.random() < 0.15 else []
+        for key, value in front.items():
+            if isinstance(value, dict):
+                lines.append(f"{key}:")
+                indent = " " * rng.choice((2, 2, 4))
+                lines += [f"{indent}{k}: {self.scalar(v, quote)}" for k, v in value.items()]
+            elif isinstance(value, list):
+                lines += self.sequence(key, value, quote)
+            else:
+                line = f"{key}: {self.scalar(value, quote, key)}"
+                if rng.random() < 0.03:
+                    line += "  # 以正式文件为准"
+                lines.append(line)
+        return "\n".join(lines) + "\n"
+
+    def sequence(self, key: str, items: list[Any], quote: str) -> list[str]:
+        rng = self.rng
+        form = rng.random()
+        if form < 0.4:
+            return [f"{key}: [{', '.join(self.scalar(v, quote) for v in items)}]"]
+        if form < 0.5:
+            return [f"{key}: [{','.join(self.scalar(v, quote) for v in items)}]"]
+        if len(items) == 1 and form < 0.6:
+            return [f"{key}: {self.scalar(items[0], quote)}"]  # one name, no list
+        indent = rng.choice(("", "  ", "  "))
+        return [f"{key}:"] + [f"{indent}- {self.scalar(v, quote)}" for v in items]
+
+    def scalar(self, value: Any, quote: str, key: str = "") -> str:
+        rng = self.rng
+        if isinstance(value, dt.datetime):
+            text = value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+            if not value.second and rng.random() < 0.5:
+                text = value.strftime("%Y-%m-%d %H:%M:%S")
+        elif isinstance(value, dt.date):
+            text = value.isoformat()
+        else:
+            text = str(value)
+        if isinstance(value, dt.date):
+            mark = rng.choice(("", "", '"', "'"))
+            return f"{mark}{text}{mark}"
+        mark = quote if rng.random() < 0.8 else rng.choice(("", '"', "'"))
+        if key in _ORDINARY_KEYS_QUOTED and rng.random() < 0.3:
+            mark = '"'
+        if not mark and not _reads_as_text(text):
+            mark = "'"
+        if mark == '"':
+            return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if mark == "'":
+            return "'" + text.replace("'", "''") + "'"
+        return text
+
+    # - body -
+
+    def body(self, body: str) -> str:
+        rng = self.rng
+        blocks = body.rstrip("\n").split("\n\n")
+        indent = rng.random() < 0.25  # paragraphs indented with two full-width spaces
+        ascii_parens = rng.random() < 0.4
+        out: list[str] = []
+        for block in blocks:
+            if block.startswith("#"):
+                out.append(self.heading(block, ascii_parens))
+                continue
+            out.append(self.paragraph(block, indent))
+        if rng.random() < 0.2:
+            at = rng.randrange(1, len(out) + 1)
+            out.insert(at, self.table())
+        return "\n\n".join(out) + rng.choice(("\n", "\n", "\n\n", ""))
+
+    def heading(self, block: str, ascii_parens: bool) -> str:
+        rng = self.rng
+        marks, _, title = block.partition(" ")
+        if not ascii_parens:
+            title = title.replace("(", "（").replace(")", "）")
+        form = rng.random()
+        if form < 0.1:
+            return f"**{title}**"  # a heading written as a bold line
+        if form < 0.15:
+            return title
+        if form < 0.2:
+            return f"{marks} {title} {marks}"
+        return f"{marks} {title}"
+
+    def paragraph(self, block: str, indent: bool) -> str:
+        rng = self.rng
+        sentences = [s + "。" for s in block.split("。") if s]
+        if not block.endswith("。") and sentences:
+            sentences[-1] = sentences[-1][:-1]
+        form = rng.random()
+        if len(sentences) >= 3 and form < 0.15:
+            return self.listing(sentences)
+        sentences = [self.sentence(s) for s in sentences]
+        if rng.random() < 0.1 and len(sentences) > 1:
+            at = rng.randrange(1, len(sentences))
+            sentences[at] = "\n" + sentences[at]  # a line broken by hand
+        text = "".join(sentences)
+        return ("\u3000\u3000" + text) if indent else text
+
+    def listing(self, sentences: list[str]) -> str:
+        rng = self.rng
+        marker = rng.choice(("- ", "* ", "1. ", "（1）", "1)"))
+        lines = []
+        for n, sentence in enumerate(sentences, 1):
+            item = self.sentence(sentence)
+            if marker == "1. ":
+                lines.append(f"{n}. {item}")
+            elif marker == "1)":
+                lines.append(f"{n}) {item}")
+            elif marker == "（1）":
+                lines.append(f"（{n}）{item}")
+            else:
+                lines.append(marker + item)
+        return ("\n\n" if rng.random() < 0.2 else "\n").join(lines)
+
+    def sentence(self, sentence: str) -> str:
+        rng = self.rng
+        draw = rng.random()
+        if draw < 0.08 and "，" in sentence:
+            head, _, tail = sentence.partition("，")
+            if head and head[-1].isalnum() and head[0].isalnum():
+                return f"**{head}**，{tail}"
+        if draw < 0.12:
+            doc = rng.choice(_ORDINARY_DOCS)
+            url = f"https://www.gov.example/zwgk/{rng.randint(1000, 9999)}.html"
+            return f"按照[《关于进一步做好相关工作的{doc}》]({url})要求，{sentence}"
+        if draw < 0.2:
+            number = rng.choice(_ORDINARY_BRACKETS).format(
+                prefix=rng.choice(("潜财综", "鄂民发", "宜政办", "湘财预")),
+                year=rng.randint(2015, 2025),
+                n=rng.randint(1, 120),
+            )
+            return f"根据{number}文件精神，{sentence}"
+        if draw < 0.23:
+            return sentence.replace("。", "（详见附件）。", 1)
+        if draw < 0.25:
+            return sentence + "（*注：数据截至年底*）"
+        return sentence
+
+    def table(self) -> str:
+        rng = self.rng
+        head = "| " + " | ".join(_ORDINARY_TABLE_ROWS) + " |"
+        rule = "|" + "|".join("---" for _ in _ORDINARY_TABLE_ROWS) + "|"
+        rows = []
+        for name in ("财政投入（万元）", "服务人次", "覆盖率"):
+            cells = [f"{rng.uniform(10, 999):.1f}" for _ in _ORDINARY_TABLE_ROWS[1:]]
+            rows.append(f"| {name} | " + " | ".join(cells) + " |")
+        return "\n".join([head, rule, *rows])
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether YAML reads ``text`` unquoted as this same text."""
+    try:
+        return yaml.load(f"k: {text}", Loader=_TEXT_LOADER) == {"k": text}
+    except yaml.YAMLError:
+        return False
+
+
+_TEXT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 # -- the archive ---------------------------------------------------------------------------
 
 
-def _stamp(n: int, seed: int, complete: bool = True) -> dict[str, Any]:
+def _stamp(n: int, seed: int, complete: bool = True, style: str = "importer") -> dict[str, Any]:
     digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return {
+    stamp = {
         "generator": GENERATOR_VERSION,
         "source": digest,
         "n": n,
         "seed": seed,
         "complete": complete,
     }
+    if style != "importer":
+        stamp["style"] = style
+    return stamp
 
 
 def _read_stamp(out: Path) -> dict[str, Any] | None:
@@ -1107,24 +1322,26 @@ def _read_stamp(out: Path) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-def is_generated(out: Path, n: int, seed: int = 0) -> bool:
+def is_generated(out: Path, n: int, seed: int = 0, style: str = "importer") -> bool:
     """Whether ``out`` already holds the complete archive of ``n`` replies and ``seed``."""
-    return _read_stamp(Path(out)) == _stamp(n, seed)
+    return _read_stamp(Path(out)) == _stamp(n, seed, style=style)
 
 
-def iter_replies(n: int, seed: int = 0) -> Iterator[tuple[str, str]]:
+def iter_replies(n: int, seed: int = 0, style: str = "importer") -> Iterator[tuple[str, str]]:
     """The ``n`` replies one by one: (path under content/replies, file text)."""
-    writer = _Writer(seed)
+    writer = _Writer(seed, style)
     for _ in range(n):
         yield writer.reply()
 
 
-def generate(n: int, out: Path, seed: int = 0) -> Path:
+def generate(n: int, out: Path, seed: int = 0, style: str = "importer") -> Path:
     """Write the archive of ``n`` replies into ``out`` (unless it is there) and return it."""
     out = Path(out)
     if n < 0:
         raise ValueError("the number of replies cannot be negative")
-    if is_generated(out, n, seed):
+    if style not in STYLES:
+        raise ValueError(f"no style {style!r}: choose one of {', '.join(STYLES)}")
+    if is_generated(out, n, seed, style):
         return out
     stamp = out / STAMP_NAME
     replies = out / "content" / "replies"
@@ -1134,19 +1351,19 @@ def generate(n: int, out: Path, seed: int = 0) -> Path:
     ):
         raise FileExistsError(f"{out} holds an archive this script did not generate")
     out.mkdir(parents=True, exist_ok=True)
-    _write_stamp(stamp, _stamp(n, seed, complete=False))
+    _write_stamp(stamp, _stamp(n, seed, complete=False, style=style))
     if replies.exists():
         shutil.rmtree(replies)
     replies.mkdir(parents=True)
     (out / "site.toml").write_bytes(SITE_TOML.format(n=n).encode())
     made: set[str] = set()
-    for relative, text in iter_replies(n, seed):
+    for relative, text in iter_replies(n, seed, style):
         path = replies / relative
         if path.parent.name not in made:
             path.parent.mkdir(exist_ok=True)
             made.add(path.parent.name)
         path.write_bytes(text.encode())
-    _write_stamp(stamp, _stamp(n, seed))
+    _write_stamp(stamp, _stamp(n, seed, style=style))
     return out
 
 
@@ -1159,16 +1376,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="how many replies")
     parser.add_argument("--out", type=Path, help="the archive folder (default: archives/n<N>)")
     parser.add_argument("--seed", type=int, default=0, help="the random seed (default: 0)")
+    parser.add_argument(
+        "--style", choices=STYLES, default="importer", help="how files are written (see above)"
+    )
     args = parser.parse_args(argv)
     if args.n < 0:
         parser.error("N cannot be negative")
-    out: Path = args.out if args.out is not None else DEFAULT_ARCHIVES / f"n{args.n}"
-    if is_generated(out, args.n, args.seed):
+    out: Path = args.out if args.out is not None else default_archive(args.n, args.style)
+    if is_generated(out, args.n, args.seed, args.style):
         print(f"{out}: already holds {args.n} replies (seed {args.seed})")
         return 0
     started = time.perf_counter()
     try:
-        generate(args.n, out, args.seed)
+        generate(args.n, out, args.seed, args.style)
     except FileExistsError as error:
         print(f"generate.py: {error}; choose another --out", file=sys.stderr)
         return 1

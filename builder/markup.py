@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.token import Token
 
 from builder.errors import Problem, warning
@@ -86,57 +86,191 @@ def _line(token: Token, first_line: int) -> int:
     return first_line + (token.map[0] if token.map else 0)
 
 
-# Most bodies are only paragraphs and `##` to `######` headings of plain text, which
-# markdown-it takes a third of a millisecond to read: such a body is turned into HTML
-# here, as markdown-it would (a test compares the two). Plain means without a character
-# that may start anything else, anywhere (`\\ ` * _ ! < > & #`, a tab, CR, NUL, and `](`)
-# or at the start of a line (a space, `+ - = ~ [`, a number and `.` or `)`), and without a
-# space at the end of a line. Then a line is a heading, blank, or a line of a paragraph;
-# `[x]` is text (there is no link definition and no `](`); and whitespace at either end
-# of a paragraph or heading (which markdown-it trims, as its version does) is left to it.
-_SPECIAL = re.compile(r"[\\`*_!<>&#\t\r\0]")
-_LINE_START = re.compile(r"\n(?:[ +\-=~[]|\d{1,9}[.)])")
+# Most bodies are paragraphs, `##` to `######` headings, simple lists, emphasis and links
+# of plain text, which markdown-it takes a third of a millisecond or more to read: such a
+# body is turned into HTML here, as markdown-it would (tests compare the two on many
+# thousands of generated bodies). Plain means without a character that may start anything
+# else, anywhere (`\\ ` _ ! < > & #`, a tab, CR, NUL, and `]:`, which a link definition
+# needs), or at the start of a line (a space, `+ = ~ --`, a line of only `-`, `*` and
+# spaces, or `-`, `*`, a number and `.` or `)` then a space not followed by text), and
+# without a space at the end of a line. Then a block (lines between blank lines) is a
+# heading, a paragraph, or a list whose every line is an item of one line; inline, `*`
+# only in `**x**` or `*x*` around text, where markdown-it's rules let them open and close,
+# `[` and `]` only in `[text](url)` or around text not followed by `(` (there is no link
+# definition). Anything else, and anything whose edges markdown-it trims in its own way,
+# is left to markdown-it.
+_SPECIAL = re.compile(r"[\\`_!<>&#\t\r\0]")
+_LINE_START = re.compile(r"\n(?:[ +=~]|[-*][-* ]*(?:\n|$)|[-*] (?!\S)|--|\d{1,9}[.)](?! \S))")
 _HEADING = re.compile(r"(#{2,6})(?: (.*))?")
+_ITEM_START = re.compile(r"[ +=~[*-]|\d{1,9}[.)]")
+_ITEM = re.compile(r"(?:([-*+])|(\d{1,9})([.)])) (\S.*)")
+_INLINE = re.compile(r"\*\*([^*\[\]]+)\*\*|\*([^*\[\]]+)\*|\[([^\[\]*]*)\](?:\(([^()\s<>\"']*)\))?")
 
 
 def _plain_html(text: str) -> str | None:
-    """The HTML of a body of plain paragraphs and headings; None for any other body."""
+    """The HTML of a body of plain blocks (see above); None for any other body."""
     lines = text.split("\n")
-    headings: dict[int, re.Match[str]] = {}
+    headings: dict[int, str] = {}
     for number, line in enumerate(lines):
         if line.startswith("#"):
-            heading = _HEADING.fullmatch(line)
+            heading = _heading(line)
             if heading is None:
                 return None  # (a `#` heading, shown as `##` with a warning, among others)
             headings[number] = heading
-            lines[number] = heading[2] or ""
+            lines[number] = heading[2:]  # (checked as plain text below)
     if not _is_plain("\n".join(lines)):
         return None
     html: list[str] = []
-    paragraph: list[str] = []
-    for number, line in enumerate(lines):
+    block: list[str] = []
+    items: list[list[re.Match[str]]] = []  # the blocks of the list being read
+    for number, line in enumerate([*lines, ""]):
         heading = headings.get(number)
         if heading is None and line:
-            paragraph.append(line)
+            block.append(line)
             continue
-        if paragraph and not _add(html, "p", "\n".join(paragraph)):
+        if block and not _add_block(html, items, block):
             return None
-        paragraph = []
-        if heading is not None and not _add(html, f"h{len(heading[1])}", heading[2] or ""):
-            return None
-    if paragraph and not _add(html, "p", "\n".join(paragraph)):
+        block = []
+        if heading is not None:
+            if items and not _add_list(html, items):
+                return None
+            items = []
+            tag, text = heading[:2], heading[2:]
+            content = _inline(text)
+            if content is None or text != text.strip():
+                return None
+            html.append(f"<{tag}>{content}</{tag}>\n")
+    if items and not _add_list(html, items):
         return None
     return "".join(html)
+
+
+def _heading(line: str) -> str | None:
+    """The level digit and the text of an `##` heading line, or None."""
+    match = _HEADING.fullmatch(line)
+    if match is None:
+        return None
+    content = (match[2] or "").rstrip(" ")
+    closing = content.rstrip("#")
+    if closing != content:
+        if not closing or not closing.endswith(" "):
+            return None
+        content = closing.rstrip(" ")
+    return f"h{len(match[1])}{content}"
+
+
+def _add_block(html: list[str], items: list[list[re.Match[str]]], block: list[str]) -> bool:
+    matches = [_ITEM.fullmatch(line) for line in block]
+    if all(match is not None for match in matches):
+        found = [match for match in matches if match is not None]
+        if items and _kind(items[0][0]) != _kind(found[0]):
+            if not _add_list(html, items):
+                return False
+            items.clear()
+        if any(_kind(match) != _kind(found[0]) for match in found):
+            return False  # (a new list starts: left to markdown-it)
+        items.append(found)
+        return True
+    if any(match is not None for match in matches):
+        return False
+    if items:
+        if not _add_list(html, items):
+            return False
+        items.clear()
+    text = "\n".join(block)
+    content = _inline(text.strip())
+    if content is None or not text.strip():
+        return False
+    html.append(f"<p>{content}</p>\n")
+    return True
+
+
+def _kind(item: re.Match[str]) -> str:
+    return item[1] or item[3]
+
+
+def _add_list(html: list[str], blocks: list[list[re.Match[str]]]) -> bool:
+    first = blocks[0][0]
+    if first[1]:
+        opening, closing = "<ul>\n", "</ul>\n"
+    else:
+        start = int(first[2])
+        opening = "<ol>\n" if start == 1 else f'<ol start="{start}">\n'
+        closing = "</ol>\n"
+    loose = len(blocks) > 1
+    html.append(opening)
+    for block in blocks:
+        for item in block:
+            text = item[4]
+            content = _inline(text)
+            if content is None or text != text.strip() or _ITEM_START.match(text):
+                return False
+            html.append(f"<li>\n<p>{content}</p>\n</li>\n" if loose else f"<li>{content}</li>\n")
+    html.append(closing)
+    return True
+
+
+def _inline(text: str) -> str | None:
+    """The HTML of a paragraph's or heading's text, or None where markdown-it must read it."""
+    if not any(mark in text for mark in "*[]"):
+        return escapeHtml(text)
+    out: list[str] = []
+    at = 0
+    for match in _INLINE.finditer(text):
+        between = text[at : match.start()]
+        if any(mark in between for mark in "*[]"):
+            return None
+        out.append(escapeHtml(between))
+        at = match.end()
+        strong, em, label, url = match[1], match[2], match[3], match[4]
+        inner = strong or em
+        if inner is not None:
+            marks = 2 if strong else 1
+            if "*" in (text[match.start() - 1 : match.start()], text[at : at + 1]):
+                return None  # (a longer run of `*`)
+            if not _opens(text, match.start(), marks) or not _closes(text, match.end(), marks):
+                return None
+            tag = "strong" if strong else "em"
+            out.append(f"<{tag}>{escapeHtml(inner)}</{tag}>")
+        elif url is None:
+            if text[at : at + 1] == "(":
+                return None
+            out.append(escapeHtml(f"[{label}]"))
+        else:
+            href = _parser().normalizeLink(url)
+            if not _parser().validateLink(href) or label != label.strip() or not label:
+                return None
+            out.append(f'<a href="{escapeHtml(href)}">{escapeHtml(label)}</a>')
+    rest = text[at:]
+    if any(mark in rest for mark in "*[]"):
+        return None
+    out.append(escapeHtml(rest))
+    return "".join(out)
+
+
+def _opens(text: str, at: int, marks: int) -> bool:
+    """Whether the `*` run at `at` is left-flanking (markdown-it's `scanDelims`)."""
+    last = text[at - 1] if at else " "
+    following = text[at + marks] if at + marks < len(text) else " "
+    return not isWhiteSpace(ord(following)) and (
+        not _punctuation(following) or isWhiteSpace(ord(last)) or _punctuation(last)
+    )
+
+
+def _closes(text: str, end: int, marks: int) -> bool:
+    """Whether the `*` run ending at `end` is right-flanking."""
+    last = text[end - marks - 1]
+    following = text[end] if end < len(text) else " "
+    return not isWhiteSpace(ord(last)) and (
+        not _punctuation(last) or isWhiteSpace(ord(following)) or _punctuation(following)
+    )
+
+
+def _punctuation(char: str) -> bool:
+    return isMdAsciiPunct(ord(char)) or isPunctChar(char)
 
 
 def _is_plain(text: str) -> bool:
     if _SPECIAL.search(text) or _LINE_START.search("\n" + text):
         return False
-    return "](" not in text and " \n" not in text and not text.endswith(" ")
-
-
-def _add(html: list[str], tag: str, text: str) -> bool:
-    if text[:1].isspace() or text[-1:].isspace():
-        return False
-    html.append(f"<{tag}>{escapeHtml(text)}</{tag}>\n")
-    return True
+    return "]:" not in text and " \n" not in text and not text.endswith(" ")

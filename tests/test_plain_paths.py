@@ -7,8 +7,13 @@ Generated documents, mixing what is plain with what is not, are read both ways.
 
 from __future__ import annotations
 
+import importlib.util
 import random
+import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 from builder.markup import _parser, _plain_html, render_body
 from builder.model_yaml import _plain_front_matter, parse_front_matter
@@ -54,8 +59,97 @@ def test_bodies_as_replies_are_written_take_the_quick_way() -> None:
 
 
 def test_what_needs_markdown_it_goes_to_it() -> None:
-    for body in ["# 标题", "![图](https://a.b/c.png)", "[链接](https://a.b)", "　　缩进", "a  \nb"]:
+    for body in ["# 标题", "![图](https://a.b/c.png)", "a  \nb", "R&D", "`x`", "> 引", "[a]: b"]:
         assert _plain_html(body) is None, body
+    for body in ["a\n- b", "- a\n* b", "a**。b**", "*a **b***", "[a](javascript:x)", "[a]: <b>"]:
+        assert _plain_html(body) is None, body
+
+
+def test_lists_emphasis_links_and_indents_take_the_quick_way() -> None:
+    bodies = ["[《通知》](https://a.gov.example/x.html)要求", "\u3000\u3000缩进", "- 一\n- 二"]
+    bodies += ["3. 三\n4. 四", "1) 一\n\n2) 二", "**一、基本情况**", "（*注：截至年底*）"]
+    bodies += ["潜财综[2022]30号和【鄂〔2021〕5号】", "## 标题 ##", "| 项目 | 2022年 |\n|---|---|"]
+    for body in bodies:
+        html = _plain_html(body)
+        assert html is not None, body
+        assert html == _parser().render(body), body
+
+
+# Bodies as people write them: the blocks and inline forms the quick path takes, each
+# also slightly off (a space, a marker, a bracket), so that both sides of every rule meet.
+WORDS = ["答复", "一、", "（一）", "x", "工作", "2022年", "95.5%", "《通知》", "“家庭”", "a b"]
+WORDS += ["、", "，", "。", "：", "（", "）"]
+WORDS += ["〔", "〕", "【", "】", "[2022]", "30号", "'s'", '"q"', "/"]
+INLINE = ["**重点**", "*注*", "**一、情况**", "**。**", "** a**", "*a *", "**a**b", "***a***"]
+INLINE += ["[《办法》](https://a.gov.example/b.html)", "[a](b)", "[](x)", "[a]()", "[ a](b)"]
+INLINE += ["[a](b c)", "[a](<b>)", '[a]("b")', "[a](b)(c)", "[a][b]", "[x]", "[x](", "]", "["]
+INLINE += ["[a](http://例.cn/路)", "[a](javascript:x)", "[a](HTTPS://A.B/%41)", "*", "**"]
+INLINE += ["[**a**](b)", "**[a](b)**", "\u3000", "\xa0", "\u2003", "😀", "~", "=", "+", "|"]
+LEADS = ["", "", "", "", "\u3000\u3000", "- ", "* ", "+ ", "1. ", "2. ", "1) ", "10. ", "-  "]
+LEADS += ["## ", "### ", "#### ", "# ", " ", "- - ", "- 1. ", "1.", "-", "（1）", "| "]
+TAILS = ["", "", "", "", " ##", " #", "#", " ", "\u3000", "。", "|"]
+
+
+def _written_body(rng: random.Random) -> str:
+    blocks = []
+    for _ in range(rng.randint(1, 6)):
+        lines = []
+        lead = rng.choice(LEADS)
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            pieces = [rng.choice(INLINE if rng.random() < 0.3 else WORDS) for _ in range(4)]
+            lines.append(lead + "".join(pieces[: rng.randint(0, 4)]) + rng.choice(TAILS))
+            lead = lead if rng.random() < 0.7 else rng.choice(LEADS)
+        blocks.append("\n".join(lines))
+    separators = ["\n\n", "\n\n", "\n\n", "\n", "\n\n\n"]
+    body = blocks[0]
+    for block in blocks[1:]:
+        body += rng.choice(separators) + block
+    return body + rng.choice(["", "\n", "\n\n"])
+
+
+def test_written_bodies_render_as_markdown_it_renders_them() -> None:
+    rng, parser, plain = random.Random(3), _parser(), 0
+    for _ in range(30000):
+        body = _written_body(rng)
+        html = _plain_html(body)
+        if html is not None:
+            assert html == parser.render(body), repr(body)
+            plain += 1
+    assert plain > 800
+
+
+@pytest.fixture(scope="module")
+def generator() -> ModuleType:
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_generate", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ordinary_archives_read_the_quick_way_as_the_libraries_read_them(
+    generator: ModuleType,
+) -> None:
+    """benchmarks/generate.py --style ordinary: nearly every body takes the quick path, and
+    front matter read the quick way (the direct reader, else libyaml) is PyYAML's."""
+    bodies = fronts = 0
+    replies = list(generator.iter_replies(1500, seed=5, style="ordinary"))
+    for _, text in replies:
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        _, front, body = text.split("---\n", 2)
+        html = _plain_html(body)
+        if html is not None:
+            assert html == _parser().render(body), repr(body)
+            bodies += 1
+        source = Source(Path("x.md"), front, "", 1)
+        values, lines, problems = parse_front_matter(source, False)
+        assert problems == [] and "title" in values
+        assert repr(parse_front_matter(source)) == repr((values, lines, problems)), repr(front)
+        fronts += _plain_front_matter(front) is not None
+    assert bodies > 0.9 * len(replies)
+    assert fronts > 0  # (most go to libyaml: block lists, quotes with quotes inside)
 
 
 KEYS = ["title", "tags", "contacts", "yes", "null", "Title", "_k", "2k", "k-k"]
