@@ -1,9 +1,17 @@
 """The one gate that writes the output folder.
 
-Pages are staged in a sibling folder while the build runs; only a build without errors
-commits them. A commit moves in just the files whose bytes changed (so unchanged files
-keep their mtimes, and caches stay warm) and removes what is no longer produced. A failed
-build throws the staging folder away and leaves the previous output as it was.
+Pages are staged in `OUTPUT/.reply-archive/staging/` while the build runs (inside the
+output, so on its file system even when the output is a mount point); only a build without
+errors commits them. A commit first writes a journal of its moves and removals (written
+whole, then renamed into place: that rename is the moment the new site wins), then moves in
+just the files whose bytes changed (so unchanged files keep their mtimes, and caches stay
+warm) and removes what is no longer produced. A build killed before the journal leaves the
+previous site (its staging is thrown away by the next build); one killed after it leaves a
+journal that the next build (or `recover`) completes before anything else. A failed build
+throws the staging folder away and leaves the previous output as it was.
+
+The gate removes only files it wrote: `.reply-archive/owned.json` lists them, and a folder
+holding other files is refused (`foreign_files`).
 
 The gate keeps a manifest of what it wrote: each file's size, mtime, a digest of its bytes
 and the fingerprint of what produced it. A build can then skip a page whose fingerprint
@@ -14,10 +22,14 @@ file on disk still has the size and mtime recorded (a file changed by hand is re
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
+import json
 import os
 import shutil
-from collections.abc import Iterable
+import signal
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +37,28 @@ from builder import urls
 
 KEPT_FOLDERS = ("pagefind", "search")
 """Written by the search stage, not by the gate: never pruned by a page build."""
+HIDDEN = ".reply-archive"
+"""The gate's own folder inside the output: staging, journal, owned files, lock."""
+JOURNAL = "journal.json"
+OWNED = "owned.json"
+KILL_AT = "REPLY_ARCHIVE_KILL_AT"
+"""For the kill tests only: `name` or `name:N` kills the build with SIGKILL the N-th
+time it reaches checkpoint `name` (see `checkpoint`)."""
+_kill_at = os.environ.get(KILL_AT, "")
+_reached: dict[str, int] = {}
+
+
+def checkpoint(name: str) -> None:
+    """A point where the kill tests stop a build dead (a no-op unless REPLY_ARCHIVE_KILL_AT
+    names it)."""
+    if not _kill_at:
+        return
+    wanted, _, count = _kill_at.partition(":")
+    if wanted != name:
+        return
+    _reached[name] = _reached.get(name, 0) + 1
+    if _reached[name] >= int(count or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass(frozen=True)
@@ -81,9 +115,8 @@ class OutputGate:
     """Produced as the manifest says, unchecked (a build that knows they did not change)."""
 
     def __post_init__(self) -> None:
-        self.staging = self.output.parent / f".{self.output.name}.staging"
-        if self.staging.exists():
-            shutil.rmtree(self.staging)  # left by a build that was killed
+        recover(self.output)
+        self.staging = self.output / HIDDEN / "staging"
         self.staging.mkdir(parents=True)
         self._root = os.path.join(self.output, "")
         self._staging_root = os.path.join(self.staging, "")
@@ -153,25 +186,30 @@ class OutputGate:
         self.recorded[outcome.path] = outcome
         if outcome.staged:
             self.changed.append(outcome.path)
+        checkpoint("record")
 
     def commit(self, prune: bool = True) -> WriteReport:
-        """Move the changed files in; with `prune`, remove every file not produced (else
-        only those the manifest has that were not produced)."""
+        """Move the changed files in; with `prune`, remove every file not produced that the
+        gate wrote (else only those the manifest has that were not produced)."""
         unchanged = len(self.produced) - len(self.changed)
-        removed: tuple[str, ...] = ()
-        if not self.output.exists():
-            self.staging.rename(self.output)
-        else:
-            for path in self.changed:
-                target = self.output / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.staging / path, target)
-            removed = self._prune() if prune else self._drop_unproduced()
-            shutil.rmtree(self.staging)
+        removed = self._unproduced() if prune else self._dropped()
+        checkpoint("journal")
+        write_journal(self.output, self.changed, removed, sorted(self.produced))
+        checkpoint("committed")
+        roll_forward(self.output)
         return WriteReport(tuple(self.changed), unchanged, removed, self._manifest())
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+    def staged_bytes(self) -> int:
+        """The size of what is staged (to say how much a full disk was short of)."""
+        total = 0
+        for folder, _, names in os.walk(self.staging):
+            for name in names:
+                with contextlib.suppress(OSError):
+                    total += os.lstat(os.path.join(folder, name)).st_size
+        return total
 
     def _on_disk(self, path: str, entry: Written) -> bool:
         try:
@@ -194,21 +232,117 @@ class OutputGate:
                 manifest[path] = Written(outcome.fingerprint, outcome.digest, outcome.size, mtime)
         return manifest
 
-    def _prune(self) -> tuple[str, ...]:
-        removed = []
-        for relative in _files(self.output):
-            if relative not in self.produced:
-                (self.output / relative).unlink()
-                removed.append(relative)
-        _remove_emptied(self.output, removed)
-        return tuple(sorted(removed))
+    def _unproduced(self) -> tuple[str, ...]:
+        """The files on disk that were not produced and that the gate wrote."""
+        owned = owned_files(self.output) | set(self.manifest)
+        gone = [p for p in _files(self.output) if p not in self.produced and p in owned]
+        return tuple(sorted(gone))
 
-    def _drop_unproduced(self) -> tuple[str, ...]:
-        removed = sorted(path for path in self.manifest if path not in self.produced)
-        for path in removed:
-            (self.output / path).unlink(missing_ok=True)
-        _remove_emptied(self.output, removed)
-        return tuple(removed)
+    def _dropped(self) -> tuple[str, ...]:
+        return tuple(sorted(path for path in self.manifest if path not in self.produced))
+
+
+def write_journal(
+    output: Path, moves: Iterable[str], removes: Iterable[str], owned: Iterable[str]
+) -> None:
+    """Write the commit's journal whole, then rename it into place: the commit point."""
+    journal = output / HIDDEN / JOURNAL
+    content = {"moves": list(moves), "removes": list(removes), "owned": list(owned)}
+    _write_whole(journal, json.dumps(content, ensure_ascii=False).encode())
+
+
+def roll_forward(output: Path) -> None:
+    """Carry out the journal's moves and removals (each step can be done again: a kill
+    anywhere in here leaves a journal that the next call finishes), then drop it."""
+    hidden = output / HIDDEN
+    journal = json.loads((hidden / JOURNAL).read_bytes())
+    staging = hidden / "staging"
+    folders: set[str] = set()
+    for path in journal["moves"]:
+        source = staging / path
+        if source.exists():
+            folder = os.path.dirname(path)
+            if folder not in folders:
+                os.makedirs(output / folder, exist_ok=True)
+                folders.add(folder)
+            os.replace(source, output / path)
+            checkpoint("move")
+    for path in journal["removes"]:
+        (output / path).unlink(missing_ok=True)
+        checkpoint("remove")
+    _remove_emptied(output, journal["removes"])
+    owned = json.dumps(journal["owned"], ensure_ascii=False).encode()
+    if not _holds(hidden / OWNED, owned):
+        _write_whole(hidden / OWNED, owned)
+    shutil.rmtree(staging, ignore_errors=True)
+    (hidden / JOURNAL).unlink()
+    checkpoint("done")
+
+
+def recover(output: Path) -> bool:
+    """Finish a commit a killed build left (its journal), or throw away its staging: after
+    this the output is wholly one site. Whether there was anything to do."""
+    hidden = output / HIDDEN
+    if (hidden / JOURNAL).exists():
+        roll_forward(output)
+        return True
+    left = [hidden / "staging", hidden / f"{JOURNAL}.part", hidden / f"{OWNED}.part"]
+    left += list(hidden.glob("pagefind-*")) if hidden.is_dir() else []
+    found = False
+    for path in left:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        else:
+            continue
+        found = True
+    return found
+
+
+def owned_files(output: Path) -> set[str]:
+    """The files the gate wrote into `output` (by the last commit's list)."""
+    try:
+        listed = json.loads((output / HIDDEN / OWNED).read_bytes())
+    except (OSError, ValueError):
+        return set()
+    return {p for p in listed if isinstance(p, str)} if isinstance(listed, list) else set()
+
+
+def foreign_files(output: Path, known: Iterable[str] = ()) -> list[str]:
+    """The files (and search folders) in `output` that the gate did not write: a folder
+    holding any is the user's, never to be built into. `known`: the manifest's paths."""
+    if not output.is_dir():
+        return []
+    owned = owned_files(output) | set(known)
+    foreign = [p for p in _files(output) if p not in owned]
+    if not owned:
+        foreign += [f"{name}/" for name in KEPT_FOLDERS if (output / name).exists()]
+    return sorted(foreign)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def remove_if_unbuilt(output: Path) -> None:
+    """Remove `output` when it holds nothing but the gate's folder (a first build failed)."""
+    with contextlib.suppress(OSError):
+        if [entry.name for entry in os.scandir(output)] == [HIDDEN]:
+            shutil.rmtree(output)
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write `path` so that it is either absent/old or wholly new (synced, then renamed)."""
+    part = path.with_name(path.name + ".part")
+    with open(part, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(part, path)
 
 
 def _remove_emptied(output: Path, removed: list[str]) -> None:
@@ -242,6 +376,8 @@ def _files(root: Path | str, prefix: str = "") -> list[str]:
     found: list[str] = []
     with os.scandir(root) as entries:
         for entry in entries:
+            if not prefix and entry.name == HIDDEN:
+                continue
             if not entry.is_dir(follow_symlinks=False):
                 found.append(prefix + entry.name)
             elif prefix or entry.name not in KEPT_FOLDERS:
@@ -264,3 +400,43 @@ def _same_bytes(path: str, data: bytes) -> bool:
             return file.read() == data
     except OSError:
         return False
+
+
+class OutputBusy(Exception):
+    """Another build holds the output folder; the message names its process."""
+
+
+LOCK = "lock"
+
+
+@contextlib.contextmanager
+def locked(output: Path, wait: float = 30.0) -> Iterator[None]:
+    """Hold the output folder's lock (`.reply-archive/lock`, holding the builder's process
+    id) for a build, waiting at most `wait` seconds for another build to end. The lock is
+    the kernel's (`flock`), so a killed build's lock is free at once: a stale file is only
+    read for its process id."""
+    (output / HIDDEN).mkdir(parents=True, exist_ok=True)
+    handle = os.open(output / HIDDEN / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        _acquire(handle, output, wait)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(handle)  # (closing releases the lock)
+
+
+def _acquire(handle: int, output: Path, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = os.pread(handle, 32, 0).decode(errors="replace").strip() or "?"
+                raise OutputBusy(
+                    f"another build (process {holder}) is writing {output}: waited "
+                    f"{wait:g} s for it to end (try again when it has)"
+                ) from None
+            time.sleep(0.05)

@@ -72,7 +72,7 @@ IGNORED = ChangeKind.IGNORED
         ("output/index.html", IGNORED),
         ("output/replies/2025/a.html", IGNORED),
         ("output", IGNORED),
-        (".output.staging/index.html", IGNORED),
+        ("output/.reply-archive/staging/index.html", IGNORED),
         (".reply-archive-cache/replies.pickle", IGNORED),
         ("README.md", IGNORED),
         ("other/site.toml", IGNORED),

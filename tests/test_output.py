@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder import urls
-from builder.output import KEPT_FOLDERS, OutputGate, holds_exactly
+from builder.output import HIDDEN, KEPT_FOLDERS, OutputGate, holds_exactly
 from builder.render import relative_link
 
 
@@ -30,7 +30,7 @@ def test_a_first_build_writes_everything_and_records_it(tmp_path: Path) -> None:
     assert report.manifest["index.html"].fingerprint == b"fp-home"
     assert report.manifest["index.html"].size == 4
     assert holds_exactly(output, report.manifest)
-    assert not (tmp_path / ".site.staging").exists()
+    assert not (output / HIDDEN / "staging").exists()
 
 
 def test_unchanged_bytes_are_not_written_and_keep_their_mtime(tmp_path: Path) -> None:
@@ -80,6 +80,7 @@ def test_without_a_manifest_bytes_are_compared(tmp_path: Path) -> None:
 def test_what_is_no_longer_produced_is_removed_but_the_search_folders_stay(
     tmp_path: Path,
 ) -> None:
+    """And a file the gate did not write stays (it removes only what it wrote)."""
     output = tmp_path / "site"
     manifest = first_build(output).commit().manifest
     for folder in KEPT_FOLDERS:
@@ -89,9 +90,11 @@ def test_what_is_no_longer_produced_is_removed_but_the_search_folders_stay(
     gate = OutputGate(output, manifest)
     gate.carry(["index.html", "replies/2025/a.html"])
     report = gate.commit()
-    assert report.removed == ("replies/2025/b.html", "stray.txt")
+    assert report.removed == ("replies/2025/b.html",)
+    assert (output / "stray.txt").read_text(encoding="utf-8") == "x"
     assert all((output / folder / "index.js").exists() for folder in KEPT_FOLDERS)
     assert set(report.manifest) == {"index.html", "replies/2025/a.html"}
+    (output / "stray.txt").unlink()
     assert holds_exactly(output, report.manifest)
 
 
@@ -121,7 +124,7 @@ def test_an_aborted_build_leaves_the_output_as_it_was(tmp_path: Path) -> None:
     gate.write("index.html", b"new home")
     gate.abort()
     assert (output / "index.html").read_bytes() == b"home"
-    assert not (tmp_path / ".site.staging").exists()
+    assert not (output / HIDDEN / "staging").exists()
 
 
 @pytest.mark.parametrize("path", ["../x.html", "/etc/passwd", "a\\b.html"])

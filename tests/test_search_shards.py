@@ -74,7 +74,7 @@ def test_each_year_is_one_bundle_listed_newest_first(site: Path) -> None:
         urls = fragment_urls(site / "pagefind" / year)
         assert all(url.startswith(f"/replies/{year}/") for url in urls), urls
     assert report.pagefind_pages == REPLIES
-    assert not list(site.parent.glob(".*pagefind*")), "no staging folder is left behind"
+    assert not list(site.glob(".reply-archive/pagefind-*")), "no staging folder is left behind"
 
 
 def test_an_unchanged_site_is_not_indexed_again(site: Path, tmp_path: Path) -> None:

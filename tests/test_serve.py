@@ -383,7 +383,7 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     assert code == 0
     running.wait_for(lambda: "stopped" in running.stderr(), "the last line")
     assert "Traceback" not in running.stderr()
-    assert not (site / ".output.staging").exists()
+    assert not (site / "output/.reply-archive/staging").exists()
 
 
 def test_ctrl_c_in_a_terminal_reaches_the_build_workers_and_stops_them_quietly(
@@ -401,7 +401,7 @@ def test_ctrl_c_in_a_terminal_reaches_the_build_workers_and_stops_them_quietly(
     assert code == 0
     assert "Traceback" not in running.stderr()
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
-    assert not (tmp_path / "archive/.output.staging").exists()
+    assert not (tmp_path / "archive/output/.reply-archive/staging").exists()
 
 
 def test_a_port_in_use_is_said_plainly(site: Path) -> None:

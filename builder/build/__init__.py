@@ -8,6 +8,8 @@ whose stat changed, and renders only the pages whose fingerprint changed.
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +36,18 @@ from builder.build.workers import RenderJob, render_pages
 from builder.config import CONFIG_FILE, Config, load_config
 from builder.errors import BuildFailed, Problem, warning
 from builder.model import Reply, validate
-from builder.output import KEPT_FOLDERS, OutputGate, WriteReport, holds_exactly
+from builder.output import (
+    KEPT_FOLDERS,
+    OutputBusy,
+    OutputGate,
+    WriteReport,
+    checkpoint,
+    foreign_files,
+    holds_exactly,
+    locked,
+    recover,
+    remove_if_unbuilt,
+)
 from builder.pages import Page, plan_pages
 from builder.render import Renderer, make_environment, static_files, template_digests, theme_dirs
 from builder.slugs import slugify
@@ -53,6 +66,8 @@ class BuildOptions:
     progress: Progress | None = None
     cache: bool = True
     """Keep what a build read and wrote in `SOURCE/.reply-archive-cache/` for the next."""
+    lock_wait: float = 30.0
+    """How long a build waits for another build of the same output folder to end."""
 
     @property
     def output_dir(self) -> Path:
@@ -100,11 +115,42 @@ class Builder:
         self._templates: tuple[bytes, jinja2.Environment, dict[str, bytes]] | None = None
 
     def build(self, changed: Iterable[Path] | None = None) -> BuildReport:
-        """Build the archive; raise `BuildFailed` with every problem found."""
+        """Build the archive; raise `BuildFailed` with every problem found. The output
+        folder is locked for the build, and a commit a killed build left is completed
+        first (see `builder.output`)."""
         self.wait()
+        output = self.options.output_dir
+        refused = _check_output_folder(self.options, self._state().manifest)
+        if refused:  # never touch it: read the archive only to report every error at once
+            return self._build(changed, refused)
+        fresh = not output.exists()
+        try:
+            return self._locked_build(changed)
+        except BaseException:
+            if fresh:
+                remove_if_unbuilt(output)  # a failed first build leaves no folder
+            raise
+
+    def _locked_build(self, changed: Iterable[Path] | None) -> BuildReport:
+        output = self.options.output_dir
+        try:
+            with locked(output, self.options.lock_wait):
+                checkpoint("locked")
+                recover(output)
+                return self._build(changed, [])
+        except OutputBusy as busy:
+            raise BuildFailed([Problem(output, 0, str(busy), "")]) from None
+        except OSError as error:
+            problem = _output_problem(output, error)
+            if problem is None:
+                raise
+            raise BuildFailed([problem]) from None
+
+    def _build(self, changed: Iterable[Path] | None, refused: list[Problem]) -> BuildReport:
         options, report = self.options, BuildReport()
         with collector_paused(), _stage(report, "load"):
             config, replies, problems = self._load(changed)
+            problems = refused + problems
         if any(p.is_error for p in problems):
             self.replies.forget_bodies()
             self._save(None)
@@ -144,7 +190,7 @@ class Builder:
         replies, reply_problems = self.replies.read(config, changed)
         problems += reply_problems
         problems += _plan_warnings(options, config, bool(replies))
-        _check_output_folder(options, problems)
+        checkpoint("loaded")
         return config, replies, problems
 
     def _write(
@@ -168,7 +214,9 @@ class Builder:
                 self._render(RenderJob(todo, renderer, gate, dirs, fingerprints), report.pages)
                 for path, file in static_files(dirs).items():
                     gate.copy(path, file)
-        except BaseException:
+        except BaseException as error:
+            if isinstance(error, OSError) and error.errno in NO_SPACE:
+                error.staged = gate.staged_bytes()  # type: ignore[attr-defined]
             gate.abort()
             self.record = None
             raise
@@ -325,27 +373,58 @@ def _plan_warnings(options: BuildOptions, config: Config, has_replies: bool) -> 
     ]
 
 
-def _check_output_folder(options: BuildOptions, problems: list[Problem]) -> None:
-    # A build replaces the output folder's contents: never point it at the user's files.
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def _check_output_folder(options: BuildOptions, known: Iterable[str]) -> list[Problem]:
+    """A build replaces what it wrote in the output folder: never point it at the user's
+    files (`known`: the files the cached manifest says it wrote)."""
     output, source = options.output_dir.resolve(), options.source.resolve()
     if output == source or output in source.parents or source / "content" in output.parents:
-        problems.append(
-            Problem(
-                options.output_dir,
-                0,
-                "the output folder holds the archive",
-                "choose a separate folder, e.g. --output output",
-            )
+        what, hint = "the output folder holds the archive", "choose a separate folder"
+        return [Problem(options.output_dir, 0, what, f"{hint}, e.g. --output output")]
+    if output.exists() and not output.is_dir():
+        what = "the output folder is a file, not a folder"
+        return [Problem(options.output_dir, 0, what, "choose a new or empty folder")]
+    foreign = foreign_files(output, known)
+    if foreign:
+        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        shown = ", ".join(foreign[:3]) + more
+        what = f"the output folder holds files reply-archive did not write ({shown})"
+        hint = "choose an empty or new folder; a build removes only what it wrote"
+        return [Problem(options.output_dir, 0, what, hint)]
+    return []
+
+
+def _output_problem(output: Path, error: OSError) -> Problem | None:
+    """One line for a full disk or an output that cannot be written (else `None`)."""
+    if error.errno in NO_SPACE:
+        staged = getattr(error, "staged", 0)
+        free = _free_bytes(output)
+        what = (
+            f"no space left on the disk of the output folder: the build had staged "
+            f"{_megabytes(staged)} of new pages when it ran out ({_megabytes(free)} free)"
         )
-    elif output.is_dir() and any(output.iterdir()) and not (output / "index.html").exists():
-        problems.append(
-            Problem(
-                options.output_dir,
-                0,
-                "the output folder is not empty and is not a built archive",
-                "choose an empty or new folder",
-            )
-        )
+        return Problem(output, 0, what, "free at least that much more, or build elsewhere")
+    if error.errno in NOT_WRITABLE:
+        where = error.filename or output
+        what = f"the output folder is not writable ({error.strerror}: {where})"
+        return Problem(output, 0, what, "make it writable, or choose another --output")
+    return None
+
+
+def _free_bytes(output: Path) -> int:
+    for folder in (output, *output.parents):
+        try:
+            return os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+        except OSError:
+            continue
+    return 0
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB"
 
 
 def _index_for_search(

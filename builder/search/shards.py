@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.output import HIDDEN
 from builder.search.records import Pages
 
 PAGEFIND_DIR = "pagefind"
@@ -108,7 +109,8 @@ def index_shard(output: Path, shard: Shard, indexer: Indexer) -> str:
 
 
 def _staging(output: Path, name: str) -> Path:
-    folder = output.parent / f".{output.name}.pagefind-{name}"
+    # Inside the output (so on its file system, even when it is a mount point).
+    folder = output / HIDDEN / f"pagefind-{name}"
     shutil.rmtree(folder, ignore_errors=True)
     return folder
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from builder.output import HIDDEN
 from builder.serve.state import OutputLock, SiteState, Snapshot
 
 PREFIX = "/__reply_archive/"
@@ -128,6 +129,8 @@ def file_for(output: Path, request_path: str) -> Path | None:
         return None
     parts = [part for part in decoded.split("/") if part not in ("", ".")]
     if any(part == ".." or "\\" in part or "\0" in part for part in parts):
+        return None
+    if parts and parts[0] == HIDDEN:  # the build's staging, journal and lock
         return None
     root = output.resolve()
     try:
