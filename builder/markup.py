@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink
 from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.token import Token
 
@@ -17,8 +18,15 @@ from builder.errors import Problem, warning
 @cache
 def _parser() -> MarkdownIt:
     # html=False escapes raw HTML as text; markdown-it's own link check refuses
-    # javascript:, vbscript:, file: and non-image data: URLs.
-    return MarkdownIt("commonmark", {"html": False, "typographer": False})
+    # javascript:, vbscript:, file: and non-image data: URLs, and ours every data: URL
+    # (a link or image so written stays text, as a javascript: one does).
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    parser.validateLink = _is_safe_link  # type: ignore[method-assign]
+    return parser
+
+
+def _is_safe_link(url: str) -> bool:
+    return validateLink(url) and not url.strip().lower().startswith("data:")
 
 
 def render_body(text: str, path: Path, first_line: int) -> tuple[str, list[Problem]]:
@@ -60,7 +68,7 @@ def _images_to_links(tokens: Sequence[Token], path: Path, first_line: int) -> li
         children: list[Token] = []
         for child in block.children:
             src = str(child.attrGet("src") or "")
-            if child.type != "image" or src.startswith("data:image/"):
+            if child.type != "image":
                 children.append(child)
                 continue
             children.extend(_link_in_place_of(child, src))

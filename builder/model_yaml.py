@@ -15,10 +15,60 @@ import yaml
 from builder.errors import Problem
 from builder.sources import Source
 
+MAX_DEPTH = 32
+"""How deeply front matter may nest lists and mappings (a reply needs two levels)."""
+MAX_DIGITS = 1000
+"""The longest number front matter may hold (Python refuses to read past 4,300 digits)."""
 
-class _FrontMatterLoader(yaml.SafeLoader):
+
+class _Checks:
+    """What both loaders add to PyYAML's: a bounded depth, bounded numbers, and every
+    repeated key found (PyYAML keeps the last value without a word)."""
+
+    duplicates: list[tuple[str, int, int]]
+    _depth: int
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        depth = getattr(self, "_depth", 0)
+        if depth >= MAX_DEPTH:
+            event = self.peek_event()  # type: ignore[attr-defined]
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+            )
+        self._depth = depth + 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth = depth
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        if len(str(node.value)) > MAX_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of more than {MAX_DIGITS} digits", node.start_mark
+            )
+        return yaml.constructor.SafeConstructor.construct_yaml_int(self, node)  # type: ignore[arg-type]
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        first: dict[object, int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            line = key.start_mark.line
+            if key.value in first:
+                if not hasattr(self, "duplicates"):
+                    self.duplicates = []
+                self.duplicates.append((str(key.value), first[key.value], line))
+            else:
+                first[key.value] = line
+        return super().construct_mapping(node, deep)  # type: ignore[misc]
+
+
+class _FrontMatterLoader(_Checks, yaml.SafeLoader):
     """PyYAML's safe loader, but dates stay text: `parse_moment` reports bad ones by line
     (PyYAML itself raises a bare ValueError on 2025-13-45)."""
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)  # type: ignore[type-var]
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
@@ -27,12 +77,14 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-class _QuickLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _QuickLoader(_Checks, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The same through libyaml, when PyYAML has it: several times quicker. A document it
-    rejects is read again by `_FrontMatterLoader`, for PyYAML's own messages."""
+    rejects is read again by `_FrontMatterLoader`, for PyYAML's own messages; so is one
+    that may nest deeply (libyaml's composer has no depth bound of its own)."""
 
 
 _QuickLoader.yaml_implicit_resolvers = _FrontMatterLoader.yaml_implicit_resolvers
+_QuickLoader.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)
 
 
 def parse_front_matter(
@@ -41,28 +93,88 @@ def parse_front_matter(
     """The YAML mapping, the line each key is on, and any syntax problem."""
     if quick and (plain := _plain_front_matter(source.front_matter)) is not None:
         return plain[0], plain[1], []
-    loader = (_QuickLoader if quick else _FrontMatterLoader)(source.front_matter)
+    if quick and _may_nest_deeply(source.front_matter):
+        quick = False
+    try:
+        loader = (_QuickLoader if quick else _FrontMatterLoader)(source.front_matter)
+    except yaml.YAMLError as error:  # (the reader refuses control characters at once)
+        if quick:
+            return parse_front_matter(source, quick=False)
+        return {}, {}, [_syntax_problem(source, error)]
     try:
         node = loader.get_single_node()
         if node is None:
             return {}, {}, []
         values = loader.construct_document(node)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, RecursionError) as error:
         if quick:
             return parse_front_matter(source, quick=False)
-        if not isinstance(error, yaml.MarkedYAMLError):
-            raise
-        mark = error.problem_mark or error.context_mark
-        line = 2 + (mark.line if mark else 0)
-        reason = error.problem or "invalid YAML"
-        hint = "quote values that contain `:` or start with a special character"
-        return {}, {}, [Problem(source.path, line, f"YAML syntax error: {reason}", hint)]
+        return {}, {}, [_syntax_problem(source, error)]
     finally:
         loader.dispose()
     if not isinstance(values, dict):
         return {}, {}, [Problem(source.path, 2, "the front matter must be `key: value` lines")]
+    duplicates = [_duplicate(source, *found) for found in getattr(loader, "duplicates", [])]
+    if duplicates:
+        return {}, {}, duplicates
     lines = {str(k.value): 2 + k.start_mark.line for k, _ in node.value}
     return values, lines, []
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Whether `text` may nest past `MAX_DEPTH`, for the composer that counts (an
+    overestimate: every bracket and list marker counted, quoted or not)."""
+    markers = sum(text.count(marker) for marker in ("[", "{", "- ", "? "))
+    return markers > MAX_DEPTH and _rough_depth(text) > MAX_DEPTH // 2
+
+
+def _rough_depth(text: str) -> int:
+    depth = deepest = 0
+    for line in text.split("\n"):
+        markers = re.match(r" *(?:[-?] +)*", line)
+        start = markers.end() if markers else 0
+        depth = max(0, depth)
+        deepest = max(deepest, depth + start)
+        for char in line:
+            if char in "[{":
+                depth += 1
+                deepest = max(deepest, depth + start)
+            elif char in "]}":
+                depth -= 1
+    return deepest
+
+
+def _syntax_problem(source: Source, error: Exception) -> Problem:
+    hint = "quote values that contain `:` or start with a special character"
+    if isinstance(error, RecursionError):
+        return Problem(source.path, 2, "YAML nested too deeply", "a reply needs two levels")
+    if isinstance(error, yaml.reader.ReaderError):
+        text = source.front_matter
+        line = 2 + text.count("\n", 0, max(0, error.position))
+        reason = f"a control character U+{error.character:04X} is not allowed"
+        hint = "remove it: of the control characters YAML allows only tabs and line breaks"
+        return Problem(source.path, line, f"YAML syntax error: {reason}", hint)
+    mark = (
+        error.problem_mark or error.context_mark
+        if isinstance(error, yaml.MarkedYAMLError)
+        else None
+    )
+    line = 2 + (mark.line if mark else 0)
+    reason = (error.problem if isinstance(error, yaml.MarkedYAMLError) else None) or "invalid YAML"
+    if "nested more than" in reason:
+        hint = "a reply needs lists of text and one `contacts:` mapping, no deeper"
+    elif "digits" in reason:
+        hint = 'quote it if it is a code, e.g. number: "HN-35"'
+    return Problem(source.path, line, f"YAML syntax error: {reason}", hint)
+
+
+def _duplicate(source: Source, key: str, first: int, again: int) -> Problem:
+    return Problem(
+        source.path,
+        2 + again,
+        f"key `{key}` is given twice, on lines {2 + first} and {2 + again}",
+        "keep one of them: which value would win is not visible",
+    )
 
 
 # Front matter as the importer writes it, read without a YAML parser (building PyYAML's
@@ -106,11 +218,15 @@ def _plain_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | No
         if value is _NOT_PLAIN or not _is_key(key):
             return None  # (a key YAML reads as a number, true, null...)
         if not depth:
-            values[key] = value  # a repeated key: the last value, at its first place
+            if key in values:
+                return None  # a repeated key: PyYAML's loader names both lines
+            values[key] = value
             lines[key] = 2 + number
             open_key, indent = ("" if raw else key), 0
         elif not indent:
             values[open_key], indent = {key: value}, depth
+        elif key in values[open_key]:
+            return None
         else:
             values[open_key][key] = value
     return values, lines
@@ -139,7 +255,9 @@ def _plain(text: str) -> object:
         return text
     if tag == _NULL:
         return None
-    return int(text) if tag == _INT and _DECIMAL.fullmatch(text) else _NOT_PLAIN
+    if tag != _INT or len(text) > MAX_DIGITS or not _DECIMAL.fullmatch(text):
+        return _NOT_PLAIN
+    return int(text)
 
 
 @lru_cache(maxsize=1024)

@@ -1,0 +1,132 @@
+"""Hostile input: every case ends in `path:line: message`, exit 1, no traceback, and the
+previous output byte for byte as it was (or, for a warning, a build)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+
+from .conftest import MINIMAL_REPLY
+
+Setup = Callable[[Path], None]
+
+REPLY = """\
+---
+title: 关于市十届人大五次会议第HN-35号建议的答复
+kind: suggestion
+bureau: 乌海市民政局
+published: 2025-08-04
+{extra}---
+
+您提出的〔关于加强社区养老服务〕的建议收悉，现答复如下：【一】（略）。
+"""
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def replies(archive: Path) -> Path:
+    return archive / "content" / "replies"
+
+
+def build(archive: Path, output: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    status = main(["build", "--no-search", "--source", str(archive), "--output", str(output)])
+    return status, capsys.readouterr().err
+
+
+@pytest.fixture
+def built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
+    """A good archive of one reply, built once: (archive, output)."""
+    archive = tmp_path / "archive"
+    replies(archive).mkdir(parents=True)
+    (replies(archive) / "good.md").write_text(MINIMAL_REPLY, encoding="utf-8")
+    output = tmp_path / "output"
+    assert build(archive, output, capsys)[0] == 0
+    return archive, output
+
+
+def fails_cleanly(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str], setup: Setup
+) -> list[str]:
+    """Apply `setup`, build again: exit 1, no traceback, output untouched; the error lines."""
+    archive, output = built
+    before = tree_digest(output)
+    setup(archive)
+    status, err = build(archive, output, capsys)
+    assert "Traceback" not in err and "bug in reply-archive" not in err, err
+    assert status == 1, err
+    assert tree_digest(output) == before
+    lines = [line for line in err.splitlines() if not line.startswith("build failed")]
+    errors = [line for line in lines if ": warning: " not in line]
+    assert errors, err
+    for line in errors:
+        assert re.match(r'^(?:"[^"]+"|[^\s:][^:]*):(\d+:)? \S', line), line
+    return errors
+
+
+def write(name: str, extra: str = "", text: str | None = None) -> Setup:
+    def setup(archive: Path) -> None:
+        path = replies(archive) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(REPLY.format(extra=extra) if text is None else text, encoding="utf-8")
+
+    return setup
+
+
+FRONT_MATTER_CASES = {
+    "nul": ("region: 乌海\x00市\n", 6, "U+0000"),
+    "bell": ("region: 乌海\x07市\n", 6, "U+0007"),
+    "escape in a list": ("tags: [养老, \x1b]\n", 6, "U+001B"),
+    "nested 1000 flow": ("tags: " + "[" * 1000 + "]" * 1000 + "\n", 6, "nested"),
+    "nested 1000 mappings": ("contacts: " + "{a: " * 1000 + "b" + "}" * 1000 + "\n", 6, "nested"),
+    "nested block lists": (
+        "tags:\n" + "- " * 1000 + "x\n",
+        7,
+        "nested",
+    ),
+    "5000 digits": ("number: " + "9" * 5000 + "\n", 6, "digits"),
+    "5000 digits in a list": ("tags: [" + "1" * 5000 + "]\n", 6, "digits"),
+    "duplicate key": ("title: 又一个标题\n", 6, "lines 2 and 6"),
+    "duplicate contact": ("contacts:\n  电话: 1\n  电话: 2\n", 8, "lines 7 and 8"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FRONT_MATTER_CASES))
+def test_front_matter_that_broke_the_build(
+    case: str, built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra, line, words = FRONT_MATTER_CASES[case]
+    errors = fails_cleanly(built, capsys, write("bad.md", extra))
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        f"content/replies/bad.md:{line}:" if line else "content/replies/bad.md:"
+    )
+    assert words in errors[0]
+
+
+@pytest.mark.parametrize(
+    "url", ["data:text/html;base64,PHNjcmlwdD4=", "DATA:image/png;base64,AA", " data:image/gif,x"]
+)
+def test_a_data_url_from_markdown_is_never_a_link(
+    url: str, built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive, output = built
+    body = f"[链接]({url}) ![图]({url}) <{url.strip()}>\n\n[参考]\n\n[参考]: {url.strip()}\n"
+    text = REPLY.format(extra="") + body
+    write("data.md", text=text)(archive)
+    status, err = build(archive, output, capsys)
+    assert status == 0, err
+    page = next(output.rglob("data.html")).read_text(encoding="utf-8")
+    assert "data:" in page.lower()  # shown as text...
+    assert not re.search(r'(?:href|src)="\s*data:', page, re.IGNORECASE)  # ...never a link
