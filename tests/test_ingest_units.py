@@ -126,7 +126,7 @@ def test_label_variants_map_to_one_key() -> None:
         "written": "2025年07月07日 14:45:00",
         "doc_number": "无",
         "status": "有效",
-        "category": "其他",
+        "subject": "其他",
         "published": "2025-07-07",
     }
 

@@ -14,6 +14,11 @@ _NUMERIC = re.compile(
     r"(?<!\d)(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     r"(?:\s*T?\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?\s*秒?)?"
 )
+_COMPACT = re.compile(
+    r"(?<![\d.\-/])(?P<y>(?:19|20)\d{2})(?:(?P<m>[01]\d)(?P<d>[0-3]\d)|\s+(?P<m2>1[0-2]|0?[1-9])"
+    r"(?P<d2>[0-3]\d))(?![\d.\-/])"
+)
+"""`20230514`, and `2024 611` / `2024 1103` (the separators lost in a copy)."""
 _ZERO = "〇○零oOＯ0"
 _DIGITS = "一二三四五六七八九"
 _CHINESE = re.compile(
@@ -25,7 +30,7 @@ _CHINESE = re.compile(
 def find_moment(text: str) -> tuple[Moment, int, int] | None:
     """The first date in the text, and where it starts and ends (in the NFKC text)."""
     normal = unicodedata.normalize("NFKC", text)
-    for pattern, read in ((_NUMERIC, _numeric), (_CHINESE, _chinese)):
+    for pattern, read in ((_NUMERIC, _numeric), (_CHINESE, _chinese), (_COMPACT, _compact)):
         for match in pattern.finditer(normal):
             moment = read(match)
             if moment is not None:
@@ -58,6 +63,14 @@ def _numeric(match: re.Match[str]) -> Moment | None:
         if match.group("H") is not None:
             return datetime(year, month, day, hour, minute, second)
         return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _compact(match: re.Match[str]) -> Moment | None:
+    month, day = match.group("m") or match.group("m2"), match.group("d") or match.group("d2")
+    try:
+        return date(int(match.group("y")), int(month), int(day))
     except ValueError:
         return None
 

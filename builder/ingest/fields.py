@@ -16,6 +16,10 @@ IGNORED = "-"
 """The key of labels that are recognised (so they end the value before them) but not kept."""
 
 CONTACT = "contact"
+UNIT = "unit"
+SUBJECT = "subject"
+"""主题分类: the page's subject classes, offered as tags when there is no 主题词."""
+"""承办单位 / 答复单位: the answering unit in a page's header (a site's footer names its own)."""
 UNKNOWN = "?"
 """The key of a `label：value` on a field line whose label is in no table: reported, not kept."""
 
@@ -37,20 +41,45 @@ LABELS: dict[str, str] = {
             "发布单位",
             "制发机关",
             "成文单位",
-            "答复单位",
-            "办理单位",
         ),
         "bureau",
     ),
     **dict.fromkeys(
-        ("信息分类", "主题分类", "分类", "信息类别", "所属分类", "所属类别", "所属主题"),
-        "category",
+        (
+            "承办单位",
+            "主办单位",
+            "答复单位",
+            "办理单位",
+            "承办部门",
+            "主办部门",
+            "答复部门",
+            "办理部门",
+            "答复机关",
+        ),
+        UNIT,
     ),
+    **dict.fromkeys(("信息分类", "分类", "信息类别", "所属分类", "所属类别"), "category"),
+    **dict.fromkeys(("主题分类", "所属主题"), SUBJECT),
     **dict.fromkeys(
         ("成文日期", "发文日期", "成文时间", "发文时间", "印发日期", "签发日期"), "written"
     ),
     **dict.fromkeys(
-        ("公开日期", "发布日期", "发布时间", "公开时间", "上网日期", "上网时间", "日期"),
+        (
+            "公开日期",
+            "发布日期",
+            "发布时间",
+            "公开时间",
+            "上网日期",
+            "上网时间",
+            "日期",
+            "答复时间",
+            "答复日期",
+            "发表时间",
+            "发表日期",
+            "办复时间",
+            "办复日期",
+            "时间",
+        ),
         "published",
     ),
     **dict.fromkeys(
@@ -84,6 +113,16 @@ LABELS: dict[str, str] = {
         (
             "分管领导",
             "分管负责人",
+            "分管负责同志",
+            "承办负责人",
+            "承办人及联系电话",
+            "承办人电话",
+            "经办人及电话",
+            "联系人及电话",
+            "联系人及联系电话",
+            "联系单位",
+            "承办科室",
+            "承办处室",
             "联系人",
             "联系电话",
             "办公电话",
@@ -132,8 +171,6 @@ LABELS: dict[str, str] = {
             "点击数",
             "浏览量",
             "访问量",
-            "主办单位",
-            "承办单位",
             "组配分类",
             "体裁分类",
             "服务对象分类",
@@ -164,10 +201,21 @@ _LABEL = re.compile(
     + _GAP
     + _COLON
 )
+_LABEL_WORDS = "|".join(
+    _GAP.join(re.escape(char) for char in label) for label in sorted(LABELS, key=len, reverse=True)
+)
+_BARE_LABEL = re.compile(
+    rf"(?:^|(?<=[\t|｜\u3000])|(?<=  ))(?P<label>{_LABEL_WORDS})(?=[\t|｜\u3000]|\s{{2}}|$)"
+)
+"""A label with no colon, as a table copied as text gives it: at the line's start or after
+a tab, a cell's `|` or two spaces, and before one of them or the line's end."""
+_BULLET = re.compile(r"^\s*(?:[-*•·●▪]\s+|[|｜]\s*)")
 _UNKNOWN_LABEL = re.compile(
     r"(?:^|(?<=\s))(?P<label>[\u4e00-\u9fff](?:[\s\u200b]*[\u4e00-\u9fff]){1,7})[\s\u200b]*[:：]"
 )
 _SPACES = re.compile(r"[\s\u200b]+")
+_BARE_VALUE = 60
+"""The longest value a colon-less label takes: a longer line is a sentence."""
 _VALUE_EDGES = " \t\u00a0\u2002\u2003\u3000，,；;、|｜"
 
 
@@ -196,13 +244,36 @@ def find_fields(line: Line) -> tuple[str, list[Field]]:
     never runs into the value before it."""
     matches = list(_LABEL.finditer(line.text))
     if not matches:
-        return line.text, []
+        return _bare_fields(line)
     prefix, fields = _unknown_fields(line.text[: matches[0].start()], line.number)
     for match, end in _segments(matches, len(line.text)):
         label = normalise_label(match.group("label"))
         value, unknown = _unknown_fields(line.text[match.end() : end], line.number)
         fields += [Field(LABELS[label], label, clean_value(value), line.number), *unknown]
     return prefix.strip(), fields
+
+
+def _bare_fields(line: Line) -> tuple[str, list[Field]]:
+    """`发布机构\t某某局`, `| 文号 | 某发〔2024〕3号 |`, `- 索引号`: labels without a colon,
+    taken only when the line starts with one (a sentence starting 时间… is no field)."""
+    text = _BULLET.sub("", line.text).rstrip(" |｜")
+    matches = list(_BARE_LABEL.finditer(text))
+    if not matches or matches[0].start() != 0:
+        return line.text, []
+    fields = []
+    for match, end in _segments(matches, len(text)):
+        value = clean_value(text[match.end() : end])
+        if len(value) > _BARE_VALUE:
+            return line.text, []
+        fields.append(
+            Field(
+                LABELS[normalise_label(match.group("label"))],
+                normalise_label(match.group("label")),
+                value,
+                line.number,
+            )
+        )
+    return "", fields
 
 
 def _unknown_fields(text: str, number: int) -> tuple[str, list[Field]]:
@@ -233,12 +304,39 @@ def parse_fields(lines: Sequence[Line]) -> list[Field]:
     while index < len(lines):
         _, fields = find_fields(lines[index])
         following = lines[index + 1] if index + 1 < len(lines) else None
-        if _is_lone_label(lines[index], fields) and following and not find_fields(following)[1]:
-            fields = [_with_value(fields[0], clean_value(following.text))]
+        if (
+            _is_lone_label(lines[index], fields)
+            and following
+            and not find_fields(following)[1]
+            and _fits(fields[0].key, clean_value(_BULLET.sub("", following.text)))
+        ):
+            fields = [_with_value(fields[0], clean_value(_BULLET.sub("", following.text)))]
             index += 1
         found.extend(fields)
         index += 1
     return found
+
+
+_DOC_LIKE = re.compile(r"[〔\[【(（［]\s*(?:19|20)\d{2}\s*[〕\]】)）］]|\d+\s*号$")
+_DATE_LIKE = re.compile(r"^[\d〇○零一二三四五六七八九十０-９\s年月日./:：\-]{6,30}$")
+_SENTENCE = re.compile(r"[。；！？]")
+_TITLE_WORDS = re.compile(r"答复|复函|建议|提案")
+
+
+def _fits(key: str, value: str) -> bool:
+    """Whether the line after a lone label can be its value: an empty `文号：` never takes
+    the title or a paragraph below it."""
+    if not value:
+        return False
+    if key in ("published", "written"):
+        return bool(_DATE_LIKE.match(value))
+    if key == "doc_number":
+        return len(value) <= 40 and bool(_DOC_LIKE.search(value))
+    if key == "index_number":
+        return len(value) <= 60 and not re.search(r"[\u4e00-\u9fff]{3}", value)
+    if key in ("title", "proposal_title"):
+        return len(value) <= 120 and not _SENTENCE.search(value)
+    return len(value) <= 40 and not _SENTENCE.search(value) and not _TITLE_WORDS.search(value)
 
 
 def clean_value(text: str) -> str:

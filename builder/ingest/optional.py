@@ -7,13 +7,14 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from builder.ingest.addressees import ROLES
-from builder.ingest.fields import CONTACT
+from builder.ingest.fields import CONTACT, SUBJECT, find_fields
 from builder.ingest.page import Line
 from builder.ingest.places import region_of
 from builder.ingest.reading import Reading
 from builder.ingest.trailer import outcome_in, outcome_mark, outcome_of_value
 
 _NONE_VALUES = frozenset({"无", "暂无", "空", "-", "—", "——", "/", "／", "null", "无文号"})
+_NOT_SUBJECTS = _NONE_VALUES | {"其他", "其它", "综合", "综合政务", "其他类"}
 _TAG_SEPARATORS = re.compile(r"[\s,，;；、]+")
 _NAME_SEPARATORS = re.compile(r"[、，,；;\s]+")
 _SAVED_COPY = re.compile(r"(?:^|/)[^/]*_files/", re.IGNORECASE)
@@ -61,10 +62,33 @@ def _first_bracketed(text: str) -> str | None:
     return None
 
 
+_DOC_NUMBER = re.compile(
+    r"(?P<doc>[\u4e00-\u9fff]{1,12}\s*[〔\[【(（［]\s*(?:19|20)\d{2}\s*[〕\]】)）］]\s*第?\s*\d{1,5}\s*号)"
+    r"\s*(?:[(（【\[]\s*(?P<mark>[ABCD甲乙丙丁])\s*类?\s*[)）】\]]|(?P<bare>[ABCD甲乙丙丁])\s*类)?"
+)
+"""`某教复〔2023〕5号(A类)`, `某建字[2021]7号 B类`, `某民发【2023】118号`: a doc number on a
+line of its own (or before 签发人), any brackets, with the outcome mark after it."""
+_OUTCOME_CODES = {"甲": "A", "乙": "B", "丙": "C", "丁": "D"}
+
+
 def doc_number_of(reading: Reading) -> str | None:
-    """发文字号 / 文号, left out when the page says there is none (无)."""
+    """发文字号 / 文号, left out when the page says there is none (无); else a doc number
+    on an unlabeled line above the text."""
     value = reading.value("doc_number")
-    return None if value is None or value.strip() in _NONE_VALUES else value
+    if value is not None:
+        return None if value.strip() in _NONE_VALUES else value
+    found = unlabeled_doc_number(reading)
+    return found[0] if found else None
+
+
+def unlabeled_doc_number(reading: Reading) -> tuple[str, str | None] | None:
+    """The doc number of an unlabeled header line, and the outcome marked after it."""
+    for line in reading.layout.header:
+        match = _DOC_NUMBER.match(find_fields(line)[0].strip())
+        if match:
+            mark = match.group("mark") or match.group("bare")
+            return re.sub(r"\s+", "", match.group("doc")), _OUTCOME_CODES.get(mark or "", mark)
+    return None
 
 
 def outcome_of(reading: Reading) -> str | None:
@@ -76,15 +100,20 @@ def outcome_of(reading: Reading) -> str | None:
         code = outcome_mark(line.text)
         if code:
             return code
+    doc = unlabeled_doc_number(reading)
+    if doc and doc[1]:
+        return doc[1]
     if reading.trailer.outcome:
         return reading.trailer.outcome.code
     return next((c for c in (outcome_in(line.text) for line in reading.trailer.text) if c), None)
 
 
 def tags_of(reading: Reading) -> tuple[str, ...]:
-    """The words of a 主题词 / 关键词 field: the only subjects a page names itself."""
-    value = reading.value("tags") or ""
-    return tuple(dict.fromkeys(t for t in _TAG_SEPARATORS.split(value) if t))
+    """The words of a 主题词 / 关键词 field, else of 主题分类: the only subjects a page names
+    itself (never invented)."""
+    value = reading.value("tags") or reading.value(SUBJECT) or ""
+    words = (t for t in _TAG_SEPARATORS.split(value) if t and t not in _NOT_SUBJECTS)
+    return tuple(dict.fromkeys(words))
 
 
 def contacts_of(reading: Reading) -> tuple[tuple[str, str], ...]:

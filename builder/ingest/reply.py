@@ -15,7 +15,7 @@ from builder.config import ImportDefaults
 from builder.errors import Problem
 from builder.ingest.body import to_markdown
 from builder.ingest.dates import Moment
-from builder.ingest.fields import UNKNOWN
+from builder.ingest.fields import SUBJECT, UNKNOWN
 from builder.ingest.optional import (
     body_lines,
     contacts_of,
@@ -134,7 +134,7 @@ def _reply(reading: Reading, defaults: ImportDefaults) -> ImportedReply | None:
         proposer_role=role,
         doc_number=doc_number_of(reading),
         index_number=reading.value("index_number"),
-        category=reading.value("category"),
+        category=reading.value("category") or reading.value(SUBJECT),
         written=written_of(reading),
         status=reading.value("status"),
         outcome=outcome_of(reading),

@@ -19,6 +19,12 @@ _NUMBERED = re.compile(
 )
 _UNNUMBERED = re.compile(r"(?P<kind>建议|提案)(?:的)?(?:答复|办理|回复|复函)")
 _LEADING = re.compile(r"^(?:关于|对于|对|有关|就)+")
+_YEAR = re.compile(r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年度?\s*")
+_NAME_ENDINGS = "局委办厅府院会部处所站队社司馆校署室组团联行科庭心"
+BUREAU_FIRST = re.compile(
+    rf"^(?P<name>[^，,。；;：:《》\s]{{2,30}}?[{_NAME_ENDINGS}])(?=关于|对于|对[^于])"
+)
+"""`某某县农业农村局对县…第17号建议的答复`: the bureau, then 关于 / 对."""
 _SESSION = re.compile(r"^(?P<session>.{2,40}?(?:会议|大会))$")
 
 
@@ -32,7 +38,11 @@ class TitleParts:
 def parse_title(title: str) -> TitleParts:
     numbered = _NUMBERED.search(title)
     if numbered:
-        before = _LEADING.sub("", title[: numbered.start()].strip()).strip()
+        before = title[: numbered.start()].strip()
+        bureau = BUREAU_FIRST.match(before)
+        if bureau:
+            before = before[bureau.end() :]
+        before = _YEAR.sub("", _LEADING.sub("", _YEAR.sub("", before)).strip()).strip()
         session = _SESSION.match(before)
         return TitleParts(
             kind=KIND_WORDS[numbered.group("kind")],
@@ -41,6 +51,12 @@ def parse_title(title: str) -> TitleParts:
         )
     unnumbered = _UNNUMBERED.search(title)
     return TitleParts(kind=KIND_WORDS[unnumbered.group("kind")] if unnumbered else None)
+
+
+def bureau_in_title(title: str) -> str | None:
+    """The bureau a title starts with, before 关于 / 对: `某某县农业农村局`."""
+    match = BUREAU_FIRST.match(title.strip())
+    return match.group("name") if match else None
 
 
 def kind_of_body(text: str) -> str | None:
