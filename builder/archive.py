@@ -1,4 +1,5 @@
-"""The immutable archive: every reply, grouped by tag, bureau and year, with neighbours.
+"""The immutable archive: every reply, grouped by tag, bureau, year, kind, session and
+proposer, with neighbours.
 
 It exists in full before any template runs; rendering reads it and never changes it.
 A `Group` is light (its name, slug and count): the archive keeps each group's replies
@@ -7,6 +8,8 @@ apart, so a page that shows a group depends on what it shows and not on every me
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -25,21 +28,37 @@ class Facet(Enum):
     TAG = "tags"
     BUREAU = "bureaus"
     YEAR = "years"
+    KIND = "kinds"
+    SESSION = "sessions"
+    PROPOSER = "proposers"
 
     @property
     def label(self) -> str:
-        return {Facet.TAG: "主题", Facet.BUREAU: "发文机构", Facet.YEAR: "年份"}[self]
+        return _FACET_LABELS[self]
+
+
+_FACET_LABELS = {
+    Facet.TAG: "主题",
+    Facet.BUREAU: "发文机构",
+    Facet.YEAR: "年份",
+    Facet.KIND: "类别",
+    Facet.SESSION: "会议",
+    Facet.PROPOSER: "提出人",
+}
 
 
 @dataclass(frozen=True)
 class Group:
-    """One tag, bureau or year: its name, its slug and how many replies it has."""
+    """One tag, bureau, year, kind, session or proposer: its name, its slug and how many
+    replies it has (`region`: that of its newest reply; `role`: for a proposer, 人大代表 or
+    政协委员, by the kind of their newest reply)."""
 
     facet: Facet
     name: str
     slug: str
     count: int = 0
     region: str = ""
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,10 @@ class Archive:
     neighbours: Mapping[str, Neighbours]
     regions: tuple[tuple[str, tuple[Group, ...]], ...]
     """The bureaus by region, regions in pinyin order."""
+    kinds: tuple[Group, ...]
+    sessions: tuple[Group, ...]
+    """Newest first (by their newest reply)."""
+    proposers: tuple[Group, ...]
     _groups: Mapping[tuple[Facet, str], Group]
     _members: Mapping[tuple[Facet, str], tuple[Reply, ...]]
 
@@ -71,13 +94,77 @@ class Archive:
         return self._members[(group.facet, group.name)]
 
     def groups_of(self, reply: Reply) -> list[Group]:
-        """Every group a reply is listed in: its tags, its bureau, its year."""
-        keys = [(Facet.TAG, t) for t in reply.tags]
-        keys += [(Facet.BUREAU, reply.bureau), (Facet.YEAR, str(reply.year))]
+        """Every group a reply is listed in: its tags, bureau, year, kind, session and
+        proposers."""
+        keys = [(facet, name) for facet, names_of in GROUPINGS for name in names_of(reply)]
         return [self._groups[key] for key in keys]
 
-    def bureaus_by_region(self) -> list[tuple[str, list[Group]]]:
-        return [(region, list(bureaus)) for region, bureaus in self.regions]
+    def sessions_of(self, reply: Reply) -> tuple[Group, ...]:
+        return tuple(self._groups[(Facet.SESSION, n)] for n in session_names(reply))
+
+    def proposers_of(self, reply: Reply) -> tuple[Group, ...]:
+        return tuple(self._groups[(Facet.PROPOSER, n)] for n in proposer_names(reply))
+
+    def kind_of(self, reply: Reply) -> Group:
+        return self._groups[(Facet.KIND, reply.kind.label)]
+
+    def proposers_by_role(self) -> tuple[tuple[str, tuple[Group, ...]], ...]:
+        """The proposers grouped by role (人大代表, then 政协委员), each in pinyin order."""
+        roles: dict[str, list[Group]] = defaultdict(list)
+        for group in self.proposers:
+            roles[group.role].append(group)
+        return tuple((role, tuple(roles[role])) for role in sorted(roles, key=_role_order))
+
+
+def session_names(reply: Reply) -> tuple[str, ...]:
+    """The session a reply answers, named with its place: sessions of a city council are
+    written `市十届人大五次会议` by every city, so the bureau's region tells them apart."""
+    session = reply.session.strip()
+    if not session:
+        return ()
+    region = reply.region
+    if not region or session.startswith(region):
+        return (session,)
+    return (f"{region}·{session}",)
+
+
+def proposer_names(reply: Reply) -> tuple[str, ...]:
+    """Each proposer, named with the place of the reply (two deputies of one name in two
+    cities are two people)."""
+    names = (name.strip() for name in reply.proposers)
+    suffix = f"（{reply.region}）" if reply.region else ""
+    return tuple(dict.fromkeys(f"{name}{suffix}" for name in names if name))
+
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def number_order(reply: Reply) -> tuple[object, ...]:
+    """A session's replies by number as people count (第2号 before 第10号, HN-9 before
+    HN-35), the unnumbered last."""
+    parts = _DIGITS.split(reply.number.strip())
+    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+    return (not key, key, reply.slug)
+
+
+def role_of(reply: Reply) -> str:
+    """Who proposes what this reply answers: 人大代表 for a suggestion, 政协委员 for a proposal."""
+    return "人大代表" if reply.kind.label.startswith("人大") else "政协委员"
+
+
+def _role_order(role: str) -> tuple[int, str]:
+    return (0 if role == "人大代表" else 1, role)
+
+
+GROUPINGS: tuple[tuple[Facet, Callable[[Reply], Iterable[str]]], ...] = (
+    (Facet.TAG, lambda r: r.tags),
+    (Facet.BUREAU, lambda r: (r.bureau,)),
+    (Facet.YEAR, lambda r: (str(r.year),)),
+    (Facet.KIND, lambda r: (r.kind.label,)),
+    (Facet.SESSION, session_names),
+    (Facet.PROPOSER, proposer_names),
+)
+"""How a reply is placed in groups, facet by facet."""
 
 
 def newest_first(replies: Iterable[Reply]) -> tuple[Reply, ...]:
@@ -93,7 +180,14 @@ def make_archive(replies: Iterable[Reply], slugger: Slugger = slugify) -> Archiv
     bureaus = _groups(Facet.BUREAU, ordered, lambda r: (r.bureau,), members, slugger)
     years = _groups(Facet.YEAR, ordered, lambda r: (str(r.year),), members, slugger)
     years = tuple(sorted(years, key=lambda g: g.name, reverse=True))
-    groups = {(g.facet, g.name): g for g in (*tags, *bureaus, *years)}
+    kinds = _groups(Facet.KIND, ordered, lambda r: (r.kind.label,), members, slugger)
+    sessions = _groups(Facet.SESSION, ordered, session_names, members, slugger)
+    sessions = tuple(sorted(sessions, key=lambda g: _newest(members, g), reverse=True))
+    proposers = _groups(Facet.PROPOSER, ordered, proposer_names, members, slugger)
+    proposers = tuple(
+        dataclasses.replace(g, role=role_of(members[(g.facet, g.name)][0])) for g in proposers
+    )
+    everything = (*tags, *bureaus, *years, *kinds, *sessions, *proposers)
     return Archive(
         replies=ordered,
         tags=tags,
@@ -101,9 +195,19 @@ def make_archive(replies: Iterable[Reply], slugger: Slugger = slugify) -> Archiv
         years=years,
         neighbours=MappingProxyType(_neighbours(bureaus, members)),
         regions=_regions(bureaus, slugger),
-        _groups=MappingProxyType(groups),
+        kinds=kinds,
+        sessions=sessions,
+        proposers=proposers,
+        _groups=MappingProxyType({(g.facet, g.name): g for g in everything}),
         _members=MappingProxyType(members),
     )
+
+
+def _newest(
+    members: Mapping[tuple[Facet, str], tuple[Reply, ...]], group: Group
+) -> tuple[object, ...]:
+    newest = members[(group.facet, group.name)][0]
+    return (newest.published, group.slug)
 
 
 def _regions(

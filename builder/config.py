@@ -59,6 +59,22 @@ class Config:
     """Bytes the offline (file://) search index may take before it drops old bodies."""
     import_defaults: ImportDefaults = field(default_factory=ImportDefaults)
     """`[import]`: defaults for `reply-archive import` (the build does not read them)."""
+    licence: str = ""
+    """The licence line of the downloads (data/), e.g. `CC BY 4.0`; empty says none is given."""
+    downloads: bool = True
+    """Write data/: every reply as JSON and CSV, the schema and the 下载数据 page."""
+    data_split_from: int = 5000
+    """Above this many replies the JSON download is split into a file per year."""
+    statistics: bool = True
+    """Write the 统计 page (stats/index.html)."""
+    kind_pages: bool = True
+    """Listings of 人大代表建议 and 政协委员提案 (kinds/)."""
+    session_pages: bool = True
+    """A page per session (届次/会议) listing its replies by number (sessions/)."""
+    proposer_pages: bool = True
+    """A page per deputy or member with the replies to them (proposers/)."""
+    group_feeds: bool = True
+    """With a base URL, an Atom feed per bureau, tag, session and proposer."""
 
     def outcome_label(self, code: str) -> str:
         return self.outcomes.get(code, code)
@@ -82,6 +98,14 @@ _TYPES: dict[str, type] = {
     "page_size": int,
     "feed_size": int,
     "offline_search_budget": int,
+    "licence": str,
+    "downloads": bool,
+    "data_split_from": int,
+    "statistics": bool,
+    "kind_pages": bool,
+    "session_pages": bool,
+    "proposer_pages": bool,
+    "group_feeds": bool,
 }
 
 

@@ -7,6 +7,7 @@ which is what lets a build skip a page whose fingerprint has not changed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import traceback
 from collections.abc import Callable, Iterator, MutableMapping
@@ -25,12 +26,13 @@ from jinja2.utils import internalcode
 from markupsafe import Markup
 
 import builder
-from builder import dates, urls
+from builder import data, dates, urls
 from builder.archive import Facet, Group
 from builder.config import Config
+from builder.data import DataFile
 from builder.errors import Problem
 from builder.model import Reply
-from builder.pages import Page, PageRef
+from builder.pages import DataFileView, DownloadsView, Page, PageRef, ReplyView
 
 THEME_DIR_NAME = "templates"
 STATIC_DIR_NAME = "static"
@@ -140,6 +142,8 @@ def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.E
     env.filters["chinese_date"] = lru_cache(maxsize=1 << 15)(dates.chinese_date)
     env.filters["machine_date"] = lru_cache(maxsize=1 << 15)(dates.machine_date)
     env.filters["rfc3339"] = dates.rfc3339
+    env.filters["json_ld"] = _json_ld
+    env.filters["file_size"] = data.human_size
     env.globals["Facet"] = Facet
     return env
 
@@ -219,6 +223,10 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             pass  # compiled again next time
 
 
+def _json_ld(view: ReplyView, config: Config) -> Markup:
+    return Markup(data.linked_data(view.reply, config))  # escaped for <script> by linked_data
+
+
 def _own_body(reply: Reply) -> str:
     return reply.body_html
 
@@ -230,16 +238,25 @@ class Renderer:
     body_of: BodyOf = field(default=_own_body)
 
     def render(self, page: Page) -> str:
+        view = page.view
+        if isinstance(view, DataFileView):  # a download: encoded, not templated
+            return data.encode(view.file, self.config, self.body_of)
+        if isinstance(view, DownloadsView):
+            view = dataclasses.replace(view, sizes=tuple(map(self.size_of, view.files)))
         template = self.env.get_template(page.template)
         link = Linker(page.path, self.config.base_url if page.absolute_links else "")
         return template.render(
-            page=page.view,
+            page=view,
             path=page.path,
             site=self.config,
             link=link,
             absolute=self.config.absolute_url,
             body=lambda reply: Markup(self.body_of(reply)),
         )
+
+    def size_of(self, file: DataFile) -> int:
+        """The bytes of a download, as the build writes it."""
+        return len(data.encode(file, self.config, self.body_of).encode("utf-8"))
 
 
 def render_pages(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[Page, str]]:

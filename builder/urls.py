@@ -18,6 +18,8 @@ FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 STATIC = "static"
+STATISTICS = "stats/index.html"
+DOWNLOADS = "data/index.html"
 
 
 def reply_path(reply: Reply) -> str:
@@ -35,6 +37,10 @@ def facet_index_path(facet: Facet) -> str:
 def group_path(group: Group, page: int = 1) -> str:
     folder = f"{group.facet.value}/{group.slug}"
     return f"{folder}/index.html" if page == 1 else f"{folder}/{page}.html"
+
+
+def group_feed_path(group: Group) -> str:
+    return f"{group.facet.value}/{group.slug}/feed.xml"
 
 
 def static_path(name: str) -> str:

@@ -85,6 +85,9 @@ class Fingerprints:
                 tuple((t.path, t.title) for t in view.tags),
                 self._once(view.bureau),
                 self._once(view.year),
+                self._key(view.kind),
+                tuple(self._once(g) for g in view.sessions),
+                tuple(self._once(g) for g in view.proposers),
             )
         if type(view) is ListingView:
             return (
@@ -96,6 +99,9 @@ class Fingerprints:
                 view.start,
                 self._key(view.group),
                 self._key(view.browse),
+                view.order,
+                self._key(view.bureaus),
+                view.feed,
             )
         return self._key(view)
 

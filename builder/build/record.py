@@ -18,9 +18,12 @@ from builder import urls
 from builder.model import Reply
 from builder.pages import Entry, Page, PageRef
 
-SHAPE = ("slug", "published", "bureau", "region", "tags")
+SHAPE = (
+    "slug", "published", "bureau", "region", "tags", "kind", "session", "number", "proposers",
+    "outcome", "written",
+)  # fmt: skip
 """What `archive.make_archive` and `pages.plan_pages` read of a reply to place it (the title
-they read only for links to it, which the record swaps)."""
+they read only for links to it, which the record swaps), and what the statistics count."""
 
 
 def shape(reply: Reply) -> tuple[object, ...]:

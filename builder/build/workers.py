@@ -79,7 +79,7 @@ def render_pages(
     `meanwhile` is called once the work has started (forked workers that inherit a
     running thread can deadlock: a thread may start there)."""
     try:  # compiled once, before the workers fork
-        for name in sorted({page.template for page, _ in job.pages}):
+        for name in sorted({page.template for page, _ in job.pages if page.template}):
             job.renderer.env.get_template(name)
     except jinja2.TemplateError as error:
         yield template_problem(error, job.dirs)
