@@ -12,6 +12,7 @@ ORDER = [
     "errors",
     "slugs",
     "dates",
+    "places",
     "config",
     "sources",
     "markup",
