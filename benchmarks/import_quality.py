@@ -30,10 +30,24 @@ from builder.places import region_of  # noqa: E402
 
 DEFAULT = ROOT / "tests" / "fixtures" / "ingest-patterns"
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
-COMPARED = (
-    "title kind bureau published region session number proposal_title proposers "
-    "proposer_role doc_number written outcome tags contacts draft"
-).split()
+COMPARED = [
+    "title",
+    "kind",
+    "bureau",
+    "published",
+    "region",
+    "session",
+    "number",
+    "proposal_title",
+    "proposers",
+    "proposer_role",
+    "doc_number",
+    "written",
+    "outcome",
+    "tags",
+    "contacts",
+    "draft",
+]
 
 
 @dataclass
