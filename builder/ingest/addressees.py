@@ -20,12 +20,19 @@ _WITH_ROLE = re.compile(
 )
 _WITHOUT_ROLE = re.compile(r"^(?:尊敬的)?\s*(?P<names>[^，,。；;：:！？!?《》\d]{2,40}?)\s*[:：]$")
 _SEPARATORS = re.compile(r"[、，,；;\s]+")
-OPENING = re.compile(r"^(?:您|你|贵)")
+OPENING = re.compile(r"^(?:您|你|贵|现将|现就|关于您|对您|首先)")
 _SALUTATION = re.compile(
     r"^(?P<salutation>[^，,。；;：:]{1,60}?(?:代表|委员)(?:们)?(?:同志)?\s*[:：])\s*(?P<rest>.+)$"
 )
 _NOT_NAMES = frozenset({"各位", "全体", "诸位", "尊敬的"})
-_OPENING_WORDS = re.compile(r"提出|收悉|答复|《|所提|反映")
+_OPENING_WORDS = re.compile(r"提出|收悉|答复|《|所提|反映|办理情况")
+_GROUP = re.compile(r"^(?P<names>[^，,。；;：:！？!?《》\s]{2,30}?代表(?:组|团|小组))\s*[:：]?$")
+"""`城关镇代表组`: a group of deputies, with or without a colon."""
+_AGENCY_ENDINGS = re.compile(
+    r"(?:局|厅|办|办公室|政府|提案委|提案委员会|中心|公司|管委会|管理委员会|人大常委会)$"
+)
+"""`市财政局:` / `区政协提案委:`: an agency the reply is sent to, not who proposed (a party's
+committee, `民盟潜江市委员会:`, is a proposer)."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,13 @@ def parse_addressee(text: str, line: int, before_opening: bool) -> Addressee | N
         names = _names(match.group("names"))
         count = _count(match.group("count"))
         return Addressee(names, match.group("role"), count, line) if names else None
+    group = _GROUP.match(text.strip()) if before_opening else None
+    if group:
+        return Addressee((group.group("names"),), "代表", None, line)
     plain = _WITHOUT_ROLE.match(text) if before_opening else None
     if plain:
+        if _AGENCY_ENDINGS.search(plain.group("names").strip()):
+            return Addressee((), None, None, line)  # 市财政局: an agency, not who proposed
         names = _names(plain.group("names"))
         return Addressee(names, None, None, line) if names else None
     return None

@@ -209,6 +209,7 @@ _BARE_LABEL = re.compile(
 )
 """A label with no colon, as a table copied as text gives it: at the line's start or after
 a tab, a cell's `|` or two spaces, and before one of them or the line's end."""
+_CELL = re.compile(r"\s*[|｜]\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·●▪]\s+|[|｜]\s*)")
 _UNKNOWN_LABEL = re.compile(
     r"(?:^|(?<=\s))(?P<label>[\u4e00-\u9fff](?:[\s\u200b]*[\u4e00-\u9fff]){1,7})[\s\u200b]*[:：]"
@@ -256,7 +257,7 @@ def find_fields(line: Line) -> tuple[str, list[Field]]:
 def _bare_fields(line: Line) -> tuple[str, list[Field]]:
     """`发布机构\t某某局`, `| 文号 | 某发〔2024〕3号 |`, `- 索引号`: labels without a colon,
     taken only when the line starts with one (a sentence starting 时间… is no field)."""
-    text = _BULLET.sub("", line.text).rstrip(" |｜")
+    text = _CELL.sub("\t", _BULLET.sub("", line.text)).rstrip(" \t|｜")
     matches = list(_BARE_LABEL.finditer(text))
     if not matches or matches[0].start() != 0:
         return line.text, []

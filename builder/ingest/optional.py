@@ -40,26 +40,36 @@ def proposers_of(reading: Reading) -> tuple[tuple[str, ...], str | None]:
     return (), None
 
 
+_PROPOSED = re.compile(r"(?:提出的?|所提的?|提交的|领衔的|现将|关于|就|收到)\s*$")
+_PROPOSAL_WORDS = re.compile(r"(?:建议|提案|意见|议案)$")
+_PROPOSAL_LINES = 3
+
+
 def proposal_title_of(reading: Reading) -> str | None:
-    """The first 《…》 in the reply's first paragraphs; else a 案由 / 建议标题 field."""
-    for line in reading.trailer.text[:3]:
-        bracketed = _first_bracketed(line.text)
-        if bracketed:
-            return bracketed
+    """The 《…》 the reply's first paragraphs name as what was proposed (after 您提出的 /
+    所提 / 关于, or a title ending 建议 / 提案); a 《》 citing a plan, notice or regulation
+    is not it. Else a 案由 / 建议标题 field."""
+    for line in reading.trailer.text[:_PROPOSAL_LINES]:
+        for before, inside in _bracketed(line.text):
+            if _PROPOSAL_WORDS.search(inside) or _PROPOSED.search(before[-12:]):
+                return inside
     return reading.value("proposal_title")
 
 
-def _first_bracketed(text: str) -> str | None:
-    """The text in the first 《…》, nested 《》 kept."""
-    start = text.find("《")
-    if start < 0:
-        return None
-    depth = 0
-    for index in range(start, len(text)):
-        depth += {"《": 1, "》": -1}.get(text[index], 0)
-        if depth == 0:
-            return text[start + 1 : index].strip() or None
-    return None
+def _bracketed(text: str) -> list[tuple[str, str]]:
+    """(the text before, the text inside) for each outermost 《…》, nested 《》 kept."""
+    found = []
+    depth, start = 0, 0
+    for index, char in enumerate(text):
+        if char == "《":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == "》" and depth:
+            depth -= 1
+            if depth == 0 and text[start + 1 : index].strip():
+                found.append((text[:start], text[start + 1 : index].strip()))
+    return found
 
 
 _DOC_NUMBER = re.compile(
