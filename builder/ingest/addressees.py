@@ -79,7 +79,7 @@ def split_salutation(text: str) -> tuple[str, str] | None:
 def _names(text: str) -> tuple[str, ...]:
     names = []
     for part in _SEPARATORS.split(text):
-        name = part.removesuffix("代表").removesuffix("委员").strip()
+        name = part.removesuffix("代表").removesuffix("委员").strip().removesuffix("等")
         if name and name not in _NOT_NAMES:
             names.append(name)
     return tuple(names) if all(len(n) <= 30 for n in names) else ()
