@@ -125,6 +125,9 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_serve(args: argparse.Namespace) -> int:
     from builder.serve import ServeOptions, serve
 
+    if args.output is not None and args.output.exists() and not args.output.is_dir():
+        print(f"error: {args.output}: the output folder is a file, not a folder", file=sys.stderr)
+        return 1
     options = ServeOptions(
         source=args.source,
         output=args.output,

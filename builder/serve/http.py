@@ -4,11 +4,18 @@ Only files inside the output folder are served (no `..`, no symlink out of it), 
 types. HTML responses get the reload script just before `</body>`: the script exists only in
 what the server sends, never in the output. Everything the server adds lives under
 `/__reply_archive/`.
+
+Requests must name this computer in their `Host` header (`localhost`, a name under
+`.localhost`, an IP address, or the host the server was started on): a page of another
+site that points its own name at 127.0.0.1 (DNS rebinding) is refused, so it cannot read
+the preview of an unpublished archive. Connections are HTTP/1.1 and kept alive, with a
+listen backlog of `BACKLOG`.
 """
 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import json
 import socket
 import socketserver
@@ -28,6 +35,10 @@ STATE_PATH = PREFIX + "state.json"
 SCRIPT_PATH = PREFIX + "reload.js"
 SCRIPT_FILE = Path(__file__).with_name("reload.js")
 KEEP_ALIVE_SECONDS = 15.0
+BACKLOG = 1024
+"""Connections the kernel queues before the server accepts them (the default was 5)."""
+IDLE_SECONDS = 30.0
+"""An idle kept-alive connection is closed after this long."""
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -61,16 +72,18 @@ save, and this page reloads.</p></main></body></html>
 
 
 class PortInUse(Exception):
-    """No port could be bound; the message says which and what to do."""
+    """No port could be bound (in use, or not a port); the message says which and what to do."""
 
 
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = BACKLOG
 
     def __init__(self, address: tuple[str, int], output: Path, state: SiteState) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
+        self.host = address[0].strip("[]").lower()
         self.output = output
         self.state = state
         self.lock = OutputLock()
@@ -96,6 +109,8 @@ def bind(
     host: str, port: int | None, output: Path, state: SiteState, first: int = 8000
 ) -> PreviewServer:
     """A server on `host:port`; without a port, on `first` or one of the 9 ports after it."""
+    if port is not None and not 0 <= port < 65536:
+        raise PortInUse(f"--port {port} is not a port: choose a number from 1 to 65535")
     ports = [port] if port is not None else list(range(first, first + 10))
     for candidate in ports:
         try:
@@ -117,6 +132,25 @@ def _reason(error: OSError) -> str:
     if isinstance(error, socket.gaierror):
         return "unknown host name"
     return error.strerror or str(error)
+
+
+def host_allowed(header: str | None, started_on: str) -> bool:
+    """Whether a `Host` header names this computer (see the module's docstring)."""
+    if not header:
+        return False
+    name = header.strip().lower()
+    if name.startswith("["):
+        name = name[1 : name.find("]")] if "]" in name else ""
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    name = name.rstrip(".")
+    if name in ("localhost", started_on) or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def file_for(output: Path, request_path: str) -> Path | None:
@@ -158,6 +192,8 @@ def with_script(html: bytes, epoch: str) -> bytes:
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "reply-archive-preview"
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS
 
     def do_GET(self) -> None:
         self._respond(head=False)
@@ -170,7 +206,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         path = urlsplit(self.path).path
-        if path == EVENTS_PATH and not head:
+        if not host_allowed(self.headers.get("Host"), self.server.host):
+            refusal = b"this preview answers only requests for localhost\n"
+            self._send(HTTPStatus.FORBIDDEN, TYPES[".txt"], refusal, head)
+        elif path == EVENTS_PATH and not head:
             self._stream_events()
         elif path == STATE_PATH:
             body = json.dumps(self.server.state.snapshot().as_json(), ensure_ascii=False)
@@ -227,6 +266,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")  # the stream ends with the connection
+        self.close_connection = True
         self.end_headers()
         state = self.server.state
         snapshot = state.snapshot()
