@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from builder.cli import main
 from builder.errors import Problem
-from builder.ingest import ImportReport, import_paths, limits
+from builder.ingest import ImportReport, import_paths, limits, word
+from builder.ingest.decoding import Undecodable
+from builder.ingest.pdf import pdf_lines
+
+from . import format_fixtures as fmt
+from .test_ingest import read_content
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 GOOD = FIXTURES / "several-proposers.txt"
@@ -127,3 +136,119 @@ def test_the_time_limit_leaves_no_alarm_behind(tmp_path: Path) -> None:
 
 def _recurse() -> int:
     return _recurse() + 1
+
+
+# --- the formats an editor has ------------------------------------------------------------
+
+MAKERS: dict[str, Callable[[Path], Path]] = {
+    "gbk-quoted-printable.mht": lambda p: fmt.write_mht(p, "gbk", "quoted-printable"),
+    "utf8-base64.mhtml": lambda p: fmt.write_mht(p, "utf-8", "base64"),
+    "gb2312-meta-only.mht": lambda p: fmt.write_mht(
+        p, "gb2312", "quoted-printable", in_header=False
+    ),
+    "drafted.docx": fmt.write_docx,
+    "wide-table.docx": lambda p: fmt.write_docx(p, wide_table=True),
+    "printed.pdf": fmt.write_pdf,
+    "two-pages.pdf": lambda p: fmt.write_pdf(p, size=20, spacing=14),
+}
+SLUG = "shaoxingshi-2024-jianyi-37.md"
+
+
+@pytest.fixture(scope="module")
+def as_text(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], list[str]]:
+    """The reply imported from its text: what every other format must give."""
+    folder = tmp_path_factory.mktemp("text")
+    report = run_import([fmt.write_txt(folder / "reply.txt")], folder / "replies")
+    assert not report.failed
+    return read_content(folder / "replies" / "2024" / SLUG)
+
+
+@pytest.mark.parametrize("name", sorted(MAKERS))
+def test_each_format_imports_every_field_as_the_text_does(
+    name: str, as_text: tuple[dict[str, Any], list[str]], tmp_path: Path
+) -> None:
+    if name.endswith(".pdf") and not fmt.CJK_FONT.is_file():
+        pytest.skip(f"no CJK font at {fmt.CJK_FONT} to print a PDF with (fonts-noto-cjk)")
+    page = MAKERS[name](tmp_path / name)
+    report = run_import([page], tmp_path / "replies")
+    assert not report.failed, [p.format() for p in report.problems]
+    front, body = read_content(tmp_path / "replies" / "2024" / SLUG)
+    expected, expected_body = as_text
+    if name.endswith((".mht", ".mhtml")):  # the address the browser noted is the source
+        assert front.pop("source_url") == fmt.ADDRESS
+    assert front == expected
+    assert body == expected_body
+    assert expected["bureau"] == "绍兴市柯桥区农业农村局" and expected["outcome"] == "B"
+    assert expected["doc_number"] == "柯农建〔2024〕15号"
+    assert any("【数字乡村】" in paragraph for paragraph in body)
+
+
+def test_a_long_paragraph_printed_over_lines_is_one_paragraph(tmp_path: Path) -> None:
+    if not fmt.CJK_FONT.is_file():
+        pytest.skip(f"no CJK font at {fmt.CJK_FONT} (fonts-noto-cjk)")
+    lines = pdf_lines(fmt.write_pdf(tmp_path / "r.pdf", size=20, spacing=14).read_bytes())
+    assert not isinstance(lines, Undecodable)
+    texts = [line.text for line in lines]
+    assert fmt.LETTER[4] in texts  # printed over four lines of the page
+    assert not any(re.fullmatch(r"- \d+ -", text) for text in texts)  # page numbers dropped
+    assert texts[2:4] == ["（B类）", "张海燕、陈立新代表："]  # short lines never joined
+
+
+def test_files_without_text_get_one_line_each_and_the_others_are_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    fmt.write_docx(pages / "reply.docx")
+    fmt.write_scanned_pdf(pages / "scan.pdf")
+    (pages / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (pages / "renamed-photo.pdf").write_bytes(b"\xff\xd8\xff\xe0" + bytes(64))
+    (pages / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    (pages / "draft.wps").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    (pages / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (pages / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<")
+    into = tmp_path / "replies"
+    status = main(["import", str(pages), "--into", str(into)])
+    assert status == 1
+    assert [p.name for p in into.rglob("*.md")] == [SLUG]
+    err = capsys.readouterr().err
+    said = {
+        name: [line for line in err.splitlines() if f"{name}:" in line]
+        for name in (
+            "scan.pdf",
+            "photo.png",
+            "renamed-photo.pdf",
+            "old.doc",
+            "draft.wps",
+            "broken.docx",
+            "broken.pdf",
+        )
+    }
+    assert all(len(lines) == 1 for lines in said.values()), said
+    assert "no text layer: the PDF holds only pictures of its pages" in said["scan.pdf"][0]
+    assert "no text layer: it is a picture (save it as .docx or text)" in said["photo.png"][0]
+    assert "no text layer: it is a picture" in said["renamed-photo.pdf"][0]
+    assert "no text layer: it is an old binary Word or WPS file" in said["old.doc"][0]
+    assert "no text layer" in said["draft.wps"][0]
+    assert "not a Word .docx file" in said["broken.docx"][0]
+    assert "the PDF is damaged or not a PDF" in said["broken.pdf"][0]
+    assert "Traceback" not in err
+
+
+def test_a_zip_bomb_docx_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(word, "MAX_UNPACKED", 10_000)
+    page = fmt.write_docx(tmp_path / "big.docx")
+    report = run_import([page], tmp_path / "replies")
+    assert [p.message for p in report.problems] == ["cannot import: the .docx would unpack to 0 MB"]
+
+
+def test_an_mht_without_a_page_part_is_reported(tmp_path: Path) -> None:
+    page = tmp_path / "empty.mht"
+    page.write_bytes(
+        b'MIME-Version: 1.0\nContent-Type: multipart/related; boundary="b"\n\n'
+        b"--b\nContent-Type: image/png\n\nxx\n--b--\n"
+    )
+    report = run_import([page], tmp_path / "replies")
+    assert [p.message for p in report.problems] == [
+        "cannot import: it is a saved-page (MIME) file without an HTML or text part"
+    ]

@@ -20,7 +20,7 @@ from builder.config import ImportDefaults
 from builder.errors import Problem, warning
 from builder.ingest.existing import Existing, read_existing, same_text
 from builder.ingest.limits import bounded, not_a_regular_file
-from builder.ingest.page import HTML_SUFFIXES, TEXT_SUFFIXES
+from builder.ingest.page import READ_SUFFIXES
 from builder.ingest.reader import read_page
 from builder.ingest.reply import ImportedReply, extract_reply
 from builder.ingest.summary import format_report
@@ -36,7 +36,7 @@ __all__ = [
     "find_pages",
 ]
 
-PAGE_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
+PAGE_SUFFIXES = READ_SUFFIXES
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ class _Renderer:
             self.flush()
         elif element.tag == "img":
             self._image(element)
-        elif element.tag == "table" and not self._holds_article(element) and _has_rows(element):
+        elif element.tag == "table" and _has_rows(element) and not self._holds_article(element):
             self._table(element)
         elif element.tag in BLOCK:
             self.flush()
@@ -169,7 +169,7 @@ class _Renderer:
             if all(len(lines) <= 1 for lines in rendered):
                 texts = [lines[0].text for lines in rendered if lines]
                 if texts:
-                    self.lines.append((Line(_row_text(texts), row.line), self.zone))
+                    self.lines.append((Line(row_text(texts), row.line), self.zone))
                 continue
             for cell_lines in rendered:
                 self.lines.extend((line, self.zone) for line in cell_lines)
@@ -196,7 +196,7 @@ def _cell_lines(cell: Element) -> list[Line]:
     return [line for line, _ in renderer.lines]
 
 
-def _row_text(cells: list[str]) -> str:
+def row_text(cells: list[str]) -> str:
     """`索引号 | 111/2025 | 文号 | 无` -> `索引号：111/2025 文号：无`; other rows keep `|`."""
     labelled = any(_is_label(text) for text in cells)
     parts = [normalise_label(text) + "：" if _is_label(text) else text for text in cells]

@@ -7,6 +7,28 @@ from pathlib import Path
 
 HTML_SUFFIXES = frozenset({".htm", ".html", ".shtml", ".xhtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
+MHT_SUFFIXES = frozenset({".mht", ".mhtml"})
+DOCX_SUFFIXES = frozenset({".docx"})
+PDF_SUFFIXES = frozenset({".pdf"})
+NO_TEXT_SUFFIXES = {
+    ".doc": "an old binary Word file (.doc)",
+    ".wps": "a WPS Writer file (.wps)",
+    ".wpt": "a WPS Writer template (.wpt)",
+    ".ofd": "an OFD document",
+    ".jpg": "a picture",
+    ".jpeg": "a picture",
+    ".png": "a picture",
+    ".gif": "a picture",
+    ".bmp": "a picture",
+    ".tif": "a picture",
+    ".tiff": "a picture",
+    ".webp": "a picture",
+}
+"""Files an editor may have that hold no text we can read: each is named in one line."""
+READ_SUFFIXES = (
+    HTML_SUFFIXES | TEXT_SUFFIXES | MHT_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
+) | frozenset(NO_TEXT_SUFFIXES)
+"""What a folder given to import is searched for."""
 
 
 @dataclass(frozen=True)
