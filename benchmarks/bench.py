@@ -263,11 +263,12 @@ def bench_hugo(binary: Path, archive: Path, work: Path, runs: int, sample: bool)
     return median(results)
 
 
-def generate(n: int, work: Path) -> Path:
+def generate(n: int, work: Path, style: str = "importer") -> Path:
     sys.path.insert(0, str(HERE))
     from generate import generate as make  # type: ignore[import-not-found]
 
-    archive: Path = make(n, work / f"n{n}")
+    name = f"n{n}" if style == "importer" else f"n{n}-{style}"
+    archive: Path = make(n, work / name, style=style)
     return archive
 
 
@@ -282,6 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--search", action="store_true", help="also time builds with search")
     parser.add_argument("--no-hugo", dest="hugo", action="store_false")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ra-bench")
+    parser.add_argument(
+        "--style",
+        choices=("importer", "ordinary"),
+        default="importer",
+        help="how the archive is written (generate.py --style)",
+    )
     parser.add_argument("--watch-edit", nargs=3, metavar=("ARCHIVE", "OUTPUT", "RUNS"))
     args = parser.parse_args(argv)
     if args.watch_edit:
@@ -290,21 +297,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(
         f"{time.strftime('%Y-%m-%d')}, {platform.node()}: {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}"
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"archive style {args.style}, load average {os.getloadavg()[0]:.2f}"
     )
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     try:
         for n in args.n:
-            bench_size(n, work, args.runs, args.search, hugo_binary() if args.hugo else None)
+            hugo = hugo_binary() if args.hugo else None
+            bench_size(n, work, args.runs, args.search, hugo, args.style)
     finally:
         empty_trash(work)
     return 0
 
 
-def bench_size(n: int, work: Path, runs: int, search: bool, hugo: Path | None) -> None:
-    archive = generate(n, work)
-    output = work / f"n{n}-site"
+def bench_size(
+    n: int, work: Path, runs: int, search: bool, hugo: Path | None, style: str = "importer"
+) -> None:
+    archive = generate(n, work, style)
+    output = work / f"{archive.name}-site"
     print(f"\nN = {n:,}\n\n{HEADER}", flush=True)
     ours, hugo_cold = bench_ours(archive, output, runs, False, hugo, work)
     for name, measured in ours.items():
@@ -316,6 +327,7 @@ def bench_size(n: int, work: Path, runs: int, search: bool, hugo: Path | None) -
             print(row(f"{name}, with search", measured), flush=True)
     if hugo_cold is not None:
         print(f"\nours / Hugo, cold: {ours['cold'].seconds / hugo_cold.seconds:.2f}", flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
 
 
 if __name__ == "__main__":

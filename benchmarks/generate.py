@@ -1167,9 +1167,8 @@ class _Ordinary:
     def scalar(self, value: Any, quote: str, key: str = "") -> str:
         rng = self.rng
         if isinstance(value, dt.datetime):
-            text = value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
-            if not value.second and rng.random() < 0.5:
-                text = value.strftime("%Y-%m-%d %H:%M:%S")
+            # With seconds always: Hugo, built beside us on the same files, reads no other.
+            text = value.strftime("%Y-%m-%d %H:%M:%S")
         elif isinstance(value, dt.date):
             text = value.isoformat()
         else:

@@ -179,8 +179,9 @@ def _duplicate(source: Source, key: str, first: int, again: int) -> Problem:
 
 # Front matter as the importer writes it, read without a YAML parser (building PyYAML's
 # nodes and objects takes a fifth of reading a reply): `key: value` lines whose values are
-# plain or simply quoted text, decimal numbers or flow lists of plain text, and a mapping
-# of such `label: value` lines under a key without a value (`contacts:`). Anything else,
+# plain or simply quoted text, decimal numbers or flow lists of plain text, and under a key
+# without a value (`contacts:`) a mapping of such `label: value` lines or a block list of
+# `- value` lines, indented or not. Anything else,
 # and any value that YAML would not read so, goes to PyYAML (a test compares the two).
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?")
 _LABEL_LINE = re.compile(r"([^ :](?:[^:]*[^ :])?):(?: +(.*))?")
@@ -204,16 +205,29 @@ def _plain_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | No
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     open_key, indent = "", 0  # the last key when it has no value: indented lines may follow
+    items: list[Any] | None = None  # the block list under `open_key`, once it has begun
+    items_depth = 0
     for number, line in enumerate(text.split("\n")):
         content = line.lstrip(" ")
         if not content or content.startswith("#"):
             continue  # blank, or a comment
         depth = len(line) - len(content)
+        if content[:1] == "-" and open_key and not indent:
+            item = _item(content)
+            if item is _NOT_PLAIN or (items is not None and depth != items_depth):
+                return None
+            if items is None:
+                items, items_depth = [], depth
+                values[open_key] = items
+            items.append(item)
+            continue
+        if items is not None and depth:
+            return None  # (a mapping line under a list)
         match = (_LABEL_LINE if depth else _KEY_LINE).fullmatch(content)
         if match is None or (depth and (not open_key or depth != (indent or depth))):
             return None
         key: str = match[1]
-        raw: str = (match[2] or "").rstrip(" ")
+        raw = _uncommented(match[2] or "")
         value = _value(raw)
         if value is _NOT_PLAIN or not _is_key(key):
             return None  # (a key YAML reads as a number, true, null...)
@@ -222,7 +236,7 @@ def _plain_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | No
                 return None  # a repeated key: PyYAML's loader names both lines
             values[key] = value
             lines[key] = 2 + number
-            open_key, indent = ("" if raw else key), 0
+            open_key, indent, items = ("" if raw else key), 0, None
         elif not indent:
             values[open_key], indent = {key: value}, depth
         elif key in values[open_key]:
@@ -232,18 +246,47 @@ def _plain_front_matter(text: str) -> tuple[dict[str, Any], dict[str, int]] | No
     return values, lines
 
 
+def _item(content: str) -> object:
+    """A block list item's value (`- text`, plain or simply quoted), else `_NOT_PLAIN`."""
+    raw = _uncommented(content[2:])
+    if not content.startswith("- ") or raw[:1] in ("", " ", "["):
+        return _NOT_PLAIN
+    return _value(raw)
+
+
+def _uncommented(text: str) -> str:
+    """A value less its comment (from the first ` #`: a plain scalar holds none, and a
+    quoted one cut there no longer reads as quoted) and the spaces before it."""
+    cut = (" " + text).find(" #")
+    return (text if cut < 0 else text[:cut]).rstrip(" ")
+
+
 def _value(text: str) -> object:
+    quoted = _quoted(text)
+    if quoted is not None:
+        return quoted
+    if text[:1] == "[" and text.endswith("]"):
+        inner = text[1:-1]
+        items = [item.strip(" ") for item in inner.split(",")] if inner.strip(" ") else []
+        values = [_flow_item(item) for item in items]
+        return _NOT_PLAIN if any(value is _NOT_PLAIN for value in values) else values
+    return _plain(text)
+
+
+def _quoted(text: str) -> str | None:
+    """The text of a simply quoted scalar (no quote or backslash inside), else None."""
     quote = text[:1]
     if quote in ("'", '"') and len(text) > 1 and text.endswith(quote):
         inner = text[1:-1]
-        return _NOT_PLAIN if quote in inner or "\\" in inner else inner
-    if quote == "[" and text.endswith("]"):
-        inner = text[1:-1]
-        items = [item.strip(" ") for item in inner.split(",")] if inner.strip(" ") else []
-        if any(set(item) & _IN_FLOW or not _is_text(item) for item in items):
-            return _NOT_PLAIN
-        return items
-    return _plain(text)
+        return None if quote in inner or "\\" in inner else inner
+    return None
+
+
+def _flow_item(item: str) -> object:
+    quoted = _quoted(item)
+    if quoted is not None:
+        return quoted
+    return _NOT_PLAIN if set(item) & _IN_FLOW or not _is_text(item) else item
 
 
 def _plain(text: str) -> object:
