@@ -141,14 +141,15 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser(
-        "import", help="turn saved government pages (text or HTML) into content files"
+        "import",
+        help="turn saved government pages (text, HTML, .mht, .docx, PDF) into content files",
     )
     command.add_argument(
         "paths",
         nargs="+",
         type=Path,
         metavar="FILE_OR_FOLDER",
-        help="saved pages: .txt or .html files, or folders of them",
+        help="saved pages: .txt, .html, .mht, .docx or .pdf files, or folders of them",
     )
     command.add_argument(
         "--into",
