@@ -19,7 +19,7 @@ PHRASES = _words(
 )
 _PREFIXES = _words(
     """上一条 下一条 上一篇 下一篇 浏览次数 访问次数 阅读次数 点击数 点击量 浏览量
-    访问量 阅读量 字号 字体 分享到 当前位置 您当前的位置 您当前位置 您的位置
+    访问量 阅读量 字号 字体 分享到 领导签字 签字 当前位置 您当前的位置 您当前位置 您的位置
     您所在的位置 所在位置"""
 )
 _FOOTER = re.compile(
@@ -63,6 +63,17 @@ def _is_labelled(compact: str, prefix: str) -> bool:
         return False
     rest = compact[len(prefix) :]
     return not rest or rest[0] in ":：" or rest.isdigit()
+
+
+_SITE_FOOTER = re.compile(
+    r"^(?:网站)?主办(?:单位)?[:：]|^(?:网站)?承办(?:单位)?[:：].*(?:中心|办公室)$|版权所有|ICP备|网站标识码|公网安备"
+)
+
+
+def starts_footer(text: str) -> bool:
+    """The first line of a site's footer (主办：…, 版权所有, ICP, 网站标识码): the site's own
+    address and phone around it are no part of the reply."""
+    return bool(_SITE_FOOTER.search(text.strip()))
 
 
 def ends_article(text: str) -> bool:

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass
 
 from builder.errors import Problem, warning
-from builder.ingest.chrome import is_chrome
+from builder.ingest.addressees import is_opening
+from builder.ingest.chrome import is_chrome, starts_footer
 from builder.ingest.dates import as_date, parse_moment
 from builder.ingest.fields import Field, first, parse_fields
 from builder.ingest.layout import Layout, split_page
-from builder.ingest.page import Page
+from builder.ingest.page import Line, Page
 from builder.ingest.trailer import Trailer, split_trailer
 
 _CHECKED_FOR_CONFLICTS = ("title", "bureau", "published", "written", "doc_number", "index_number")
@@ -61,11 +62,31 @@ class Reading:
 def read(page: Page) -> Reading:
     """The page's parts and fields: header lines first, then fields after the text, then
     the HTML head's."""
-    lines = [line for line in page.lines if line.image or not is_chrome(line.text)]
+    kept = _before_footer(list(page.lines))
+    lines = [line for line in kept if line.image or not is_chrome(line.text)]
     layout = split_page(lines)
     trailer = split_trailer(layout.text)
     visible = parse_fields(layout.header) + list(trailer.fields)
     return Reading(page, layout, trailer, visible, parse_fields(page.meta), [])
+
+
+def _before_footer(lines: list[Line]) -> list[Line]:
+    """The lines before the site's footer, when it comes after the reply's opening (a
+    proposal's header may name its 主办单位); the footer's chrome lines are dropped already,
+    the site's address and phone beside them go with them."""
+    opening = next((i for i, line in enumerate(lines) if is_opening(line.text)), None)
+    start = opening + 1 if opening is not None else len(lines) // 2
+    footer = next((i for i in range(start, len(lines)) if starts_footer(lines[i].text)), len(lines))
+    ends = [i for i in range(start, footer) if _site_line(lines[i].text)]
+    while ends and ends[-1] == footer - 1:  # 地址 / 电话 lines just above the footer
+        footer = ends.pop()
+    return lines[:footer]
+
+
+def _site_line(text: str) -> bool:
+    return (
+        text.startswith(("地址", "网站地址", "通讯地址")) or "人民政府" in text and len(text) < 30
+    )
 
 
 def check_conflicts(reading: Reading) -> None:
