@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import os
+import shlex
 import sys
 import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn, TextIO, TypeAlias
 
-from builder import __version__
-from builder.build import BuildOptions, build
+from builder import __version__, i18n
+from builder.build import BuildOptions, BuildReport, build, check
 from builder.config import ImportDefaults
+from builder.console import RED, Console
 from builder.errors import BuildFailed, Problem, sorted_problems
+from builder.i18n import _
+from builder.scaffold import start_archive
 
 
 def run() -> NoReturn:
@@ -25,6 +30,8 @@ def run() -> NoReturn:
 
 def main(argv: Sequence[str] | None = None, exit_at_once: bool = False) -> int:
     """Run a command; with `exit_at_once`, a build ends the process as soon as it is done."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.use(i18n.choose(_lang_flag(argv)))
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -36,15 +43,18 @@ def main(argv: Sequence[str] | None = None, exit_at_once: bool = False) -> int:
             _exit(code)
         return code
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        print(_("stopped"), file=sys.stderr)
         return 130
     except Exception:
         if getattr(args, "debug", False):
             raise
         traceback.print_exc()
         print(
-            "\nThis is a bug in reply-archive, not in your files: please report it "
-            "with the lines above.",
+            "\n"
+            + _(
+                "This is a bug in reply-archive, not in your files: please report it "
+                "with the lines above."
+            ),
             file=sys.stderr,
         )
         return 70
@@ -59,44 +69,222 @@ def _exit(code: int) -> NoReturn:
     os._exit(code)
 
 
+def _lang_flag(argv: list[str]) -> str | None:
+    """`--lang X` or `--lang=X`, read before the parser is made (its help is translated)."""
+    for index, word in enumerate(argv):
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+        if word == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return None
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that names the nearest command or option to a mistyped one."""
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        choices = action.choices
+        if isinstance(action, argparse._SubParsersAction) and value not in (choices or ()):
+            known = [str(c) for c in choices or ()]
+            message = _("unknown command `{command}`").format(command=value)
+            raise argparse.ArgumentError(action, message + _suggestion(str(value), known))
+        super()._check_value(action, value)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self._commands().get(getattr(parsed, "command", None) or "", self)
+            command.error(_unexpected(extras[0], command))
+        return parsed
+
+    def _commands(self) -> dict[str, argparse.ArgumentParser]:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+
+def _unexpected(word: str, command: argparse.ArgumentParser) -> str:
+    if not word.startswith("-"):
+        return _("unexpected argument `{word}`").format(word=word)
+    options = [option for action in command._actions for option in action.option_strings]
+    name = word.split("=", 1)[0]
+    return _("unknown option `{option}`").format(option=name) + _suggestion(name, options)
+
+
+def _suggestion(word: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    if close:
+        return " (" + _("did you mean `{word}`?").format(word=close[0]) + ")"
+    return " (" + _("one of: {words}").format(words=", ".join(known)) + ")"
+
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="reply-archive", description="Build a static site of government replies."
+    parser = _Parser(
+        prog="reply-archive", description=_("Build a static site of government replies.")
     )
     parser.add_argument("--version", action="version", version=f"reply-archive {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_language(parser)
+    commands: Commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title=_("commands"), parser_class=_Parser
+    )
+    _add_init(commands)
+    _add_check(commands)
     _add_build(commands)
     _add_serve(commands)
     _add_import(commands)
     return parser
 
 
-def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    command = commands.add_parser("build", help="build the archive into a static site")
+def _add_language(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh-CN", "zh_CN", "zh"),
+        default=default,
+        help=_("the language of messages: en or zh-CN (default: the locale, REPLY_ARCHIVE_LANG)"),
+    )
+
+
+def _add_common(command: argparse.ArgumentParser) -> None:
+    """Options every command takes: the language, how much to say, tracebacks."""
+    _add_language(command, argparse.SUPPRESS)
+    loud = command.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help=_("print errors only"))
+    loud.add_argument(
+        "-v", "--verbose", action="store_true", help=_("also print how long each stage took")
+    )
+    command.add_argument("--debug", action="store_true", help=_("show tracebacks"))
+
+
+def _console(args: argparse.Namespace) -> Console:
+    return Console(sys.stderr, quiet=args.quiet, verbose=args.verbose)
+
+
+def _add_init(commands: Commands) -> None:
+    command = commands.add_parser("init", help=_("start a new archive folder (never overwrites)"))
+    command.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help=_("the new archive folder (default: here)"),
+    )
+    _add_common(command)
+    command.set_defaults(run=run_init)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    console = _console(args)
+    started = start_archive(args.folder)
+    if isinstance(started, Problem):
+        console.problems([started], Path.cwd())
+        return 1
+    for path in started.kept:
+        console.line(_("kept {path} (it was there already)").format(path=path.as_posix()))
+    if console.quiet:
+        return 0
+    for path in started.made:
+        print(_("made {path}").format(path=path.as_posix()))
+    folder = shlex.quote(args.folder.as_posix())
+    print(_("next: reply-archive check --source {folder}").format(folder=folder))
+    print(_("      reply-archive build --source {folder}").format(folder=folder))
+    print(_("      reply-archive serve --source {folder} --open").format(folder=folder))
+    return 0
+
+
+def _add_check(commands: Commands) -> None:
+    command = commands.add_parser(
+        "check", help=_("check every file as a build would, write nothing (for CI)")
+    )
+    _add_archive_options(command)
+    command.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    console = _console(args)
+    options = BuildOptions(source=args.source, search=False, cache=False)
+    wrong = _source_problems(args.source)
+    problems = wrong or check(options)
+    console.problems(problems, Path.cwd() if wrong else args.source)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        console.line(
+            _count(_("check failed: {errors} error(s), {warnings} warning(s)"), errors, warnings),
+            RED,
+        )
+        return 1
+    if not console.quiet:
+        print(_count(_("checked: no errors, {warnings} warning(s)"), errors, warnings))
+    return 0
+
+
+def _count(template: str, errors: int, warnings: int) -> str:
+    return template.format(errors=errors, warnings=warnings)
+
+
+def _source_problems(source: Path) -> list[Problem]:
+    """A --source that is no folder at all, said plainly (the build would say less)."""
+    if not source.exists():
+        return [
+            Problem(
+                source,
+                0,
+                _("no such folder"),
+                _("`reply-archive init {folder}` makes one").format(folder=source.as_posix()),
+            )
+        ]
+    if not source.is_dir():
+        return [
+            Problem(
+                source,
+                0,
+                _("is a file, not the archive folder"),
+                _("give the folder that holds content/ and site.toml"),
+            )
+        ]
+    return []
+
+
+def _add_build(commands: Commands) -> None:
+    command = commands.add_parser("build", help=_("build the archive into a static site"))
     _add_archive_options(command)
     command.add_argument(
-        "--output", type=Path, default=None, help="where to write the site (default: SOURCE/output)"
+        "--output",
+        type=Path,
+        default=None,
+        help=_("where to write the site (default: SOURCE/output)"),
     )
     command.add_argument(
-        "--base-url", default=None, help="the site's public address, for sitemap.xml and the feed"
+        "--base-url",
+        default=None,
+        help=_("the site's public address, for sitemap.xml and the feed"),
     )
     command.add_argument(
         "--no-search",
         dest="search",
         action="store_false",
-        help="skip the search index, for quick builds",
+        help=_("skip the search index, for quick builds"),
     )
     command.add_argument(
         "--no-cache",
         dest="cache",
         action="store_false",
-        help="ignore and do not keep SOURCE/.reply-archive-cache/ "
-        "(what the last build read and wrote)",
+        help=_(
+            "ignore and do not keep SOURCE/.reply-archive-cache/ "
+            "(what the last build read and wrote)"
+        ),
     )
     command.set_defaults(run=run_build)
 
 
-def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_serve(commands: Commands) -> None:
     command = commands.add_parser(
         "serve", help="preview the site: rebuild on each save and reload the browser"
     )
@@ -139,7 +327,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(options)
 
 
-def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_import(commands: Commands) -> None:
     command = commands.add_parser(
         "import",
         help="turn saved government pages (text, HTML, .mht, .docx, PDF) into content files",
@@ -179,7 +367,7 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="the date of publication a page does not give: the signature's date (default)"
         " or the saved file's time",
     )
-    command.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_common(command)
     command.set_defaults(run=run_import)
 
 
@@ -230,56 +418,72 @@ def _add_archive_options(command: argparse.ArgumentParser) -> None:
         "--source",
         type=Path,
         default=Path("."),
-        help="the archive folder, with content/ (default: here)",
+        help=_("the archive folder, with content/ (default: here)"),
     )
-    command.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_common(command)
 
 
 def run_build(args: argparse.Namespace) -> int:
+    console = _console(args)
+    progress = console.progress()
     options = BuildOptions(
         source=args.source,
         output=args.output,
         base_url=args.base_url,
         search=args.search,
         cache=args.cache,
-        progress=_progress_printer(sys.stderr),
+        progress=progress,
+        stage=progress.stage if progress else None,
     )
+    wrong = _source_problems(args.source)
     try:
+        if wrong:
+            raise BuildFailed(wrong)
         report = build(options)
     except BuildFailed as failure:
-        print_problems(failure.problems, args.source, sys.stderr)
-        errors = len(failure.errors)
-        print(
-            f"build failed: {errors} error{'s' if errors != 1 else ''}; "
-            f"{options.output_dir} was left as it was",
-            file=sys.stderr,
-        )
+        console.problems(failure.problems, Path.cwd() if wrong else args.source)
+        console.line(_failed(len(failure.errors), options.output_dir), RED)
         return 1
-    print_problems(report.warnings, args.source, sys.stderr)
-    print(f"built {report.summary()} -> {options.output_dir}")
+    console.problems(report.warnings, args.source)
+    console.timings(report.timings)
+    console.clear()
+    if not console.quiet:
+        print(
+            _("built {summary} -> {output}").format(
+                summary=_summary(report), output=options.output_dir
+            )
+        )
     return 0
+
+
+def _failed(errors: int, output: Path) -> str:
+    if (output / "index.html").is_file():
+        text = i18n.ngettext(
+            "build failed: {count} error; {output} was left as it was",
+            "build failed: {count} errors; {output} was left as it was",
+            errors,
+        )
+    else:
+        text = i18n.ngettext(
+            "build failed: {count} error; nothing was written",
+            "build failed: {count} errors; nothing was written",
+            errors,
+        )
+    return text.format(count=errors, output=output.as_posix())
+
+
+def _summary(report: BuildReport) -> str:
+    return _(
+        "{replies} replies, {pages} pages, {written} written, {removed} removed in {seconds} s"
+    ).format(
+        replies=report.replies,
+        pages=report.pages,
+        written=len(report.written),
+        removed=len(report.removed),
+        seconds=f"{report.seconds:.2f}",
+    )
 
 
 def print_problems(problems: Sequence[Problem], root: Path, out: TextIO) -> None:
     for problem in sorted_problems(problems):
         print(problem.format(root), file=out)
-
-
-def _progress_printer(out: TextIO) -> _Progress | None:
-    if not out.isatty() or os.environ.get("CI"):
-        return None
-    return _Progress(out)
-
-
-class _Progress:
-    """`rendering 1200/10000` on one terminal line, for builds long enough to wait on."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < 500:
-            return
-        if done % 250 == 0 or done == total:
-            end = "\n" if done == total else ""
-            print(f"\rrendering {done}/{total}", end=end, file=self.out, flush=True)

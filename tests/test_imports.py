@@ -9,6 +9,7 @@ BUILDER = Path(__file__).resolve().parent.parent / "builder"
 
 # Earlier stages first. A module may import only modules above it in this list.
 ORDER = [
+    "i18n",
     "errors",
     "slugs",
     "dates",
@@ -28,6 +29,8 @@ ORDER = [
     "build",
     "serve",
     "ingest",
+    "scaffold",
+    "console",
     "cli",
 ]
 

@@ -31,7 +31,7 @@ from builder.build.cache import (
 )
 from builder.build.fingerprints import Fingerprints, inputs_key, site_key
 from builder.build.record import Record, shape
-from builder.build.replies import ReplyFiles, duplicate_slugs, no_replies
+from builder.build.replies import ReplyFiles, duplicate_slugs, no_replies, stray_pages
 from builder.build.workers import RenderJob, render_pages
 from builder.config import CONFIG_FILE, Config, load_config
 from builder.errors import BuildFailed, Problem, warning
@@ -66,6 +66,8 @@ class BuildOptions:
     progress: Progress | None = None
     cache: bool = True
     """Keep what a build read and wrote in `SOURCE/.reply-archive-cache/` for the next."""
+    stage: Callable[[str], None] | None = None
+    """Told the name of each long stage as it starts (`search`), for a progress line."""
     lock_wait: float = 30.0
     """How long a build waits for another build of the same output folder to end."""
 
@@ -173,6 +175,8 @@ class Builder:
         report.written, report.removed = written.written, written.removed
         report.warnings = tuple(problems)
         if options.search:
+            if options.stage is not None:
+                options.stage("search")
             with _stage(report, "search"):
                 report.warnings += self._search(config)
         return report
@@ -190,6 +194,7 @@ class Builder:
         replies, reply_problems = self.replies.read(config, changed)
         problems += reply_problems
         problems += _plan_warnings(options, config, bool(replies))
+        problems += stray_pages(options.source)
         checkpoint("loaded")
         return config, replies, problems
 
@@ -341,6 +346,14 @@ def build(options: BuildOptions) -> BuildReport:
         builder.wait()
 
 
+def check(options: BuildOptions) -> list[Problem]:
+    """Every problem a build of `options.source` would find before writing; writes nothing."""
+    config, archive, problems = load_archive(options)
+    if not any(p.is_error for p in problems):
+        plan_pages(archive, config)
+    return problems + _plan_warnings(options, config, bool(archive.replies))
+
+
 def load_archive(options: BuildOptions) -> tuple[Config, Archive, list[Problem]]:
     """Read and validate every reply; the archive holds only the valid ones (with bodies)."""
     loaded = load_config(options.source, options.base_url)
@@ -357,6 +370,7 @@ def load_archive(options: BuildOptions) -> tuple[Config, Archive, list[Problem]]
         if reply is not None:
             replies.append(reply)
     problems += duplicate_slugs(replies, options.source)
+    problems += stray_pages(options.source)
     return loaded.config, make_archive(replies, slugify), problems
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from builder.build.cache import CacheStore, Parsed, body_html, scan_reply_files, shard_of
 from builder.build.workers import ParseJob, parse_files
 from builder.config import Config
-from builder.errors import Problem
+from builder.errors import Problem, warning
+from builder.i18n import _
 from builder.model import Reply
 from builder.slugs import load_dictionary, slugify
 from builder.sources import REPLIES_DIR, Stat
@@ -152,9 +153,38 @@ def no_replies(source: Path) -> Problem:
     return Problem(
         source / REPLIES_DIR,
         0,
-        "no replies found",
-        "put one Markdown file per reply under content/replies/",
+        _("no replies found in {folder}/: is this the archive folder?").format(
+            folder=(source / REPLIES_DIR).as_posix()
+        ),
+        _("`reply-archive init {folder}` makes one").format(folder=source.as_posix()),
     )
+
+
+def stray_pages(source: Path) -> list[Problem]:
+    """One warning naming the Markdown files under content/ but outside content/replies/."""
+    content, replies = source / REPLIES_DIR.parent, source / REPLIES_DIR
+    if not content.is_dir():
+        return []
+    stray = sorted(
+        path
+        for entry in content.iterdir()
+        if entry != replies and not entry.name.startswith(".")
+        for path in ([entry] if entry.is_file() else entry.rglob("*.md"))
+        if path.suffix == ".md" and path.is_file()
+    )
+    if not stray:
+        return []
+    names = ", ".join(path.relative_to(source).as_posix() for path in stray)
+    return [
+        warning(
+            content,
+            0,
+            _("{count} Markdown file(s) outside content/replies/ are not read: {names}").format(
+                count=len(stray), names=names
+            ),
+            _("move replies into content/replies/"),
+        )
+    ]
 
 
 def duplicate_slugs(replies: list[Reply], root: Path) -> list[Problem]:
