@@ -114,17 +114,41 @@ def load_config(archive: Path, base_url: str | None = None) -> LoadedConfig:
     path = archive / CONFIG_FILE
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    if path.is_file():
-        values = _read_toml(path, problems)
-    config = _config_from(values, path, problems)
+    text = _read_text(path, problems)
+    if text is not None:
+        values = _read_toml(path, text, problems)
+    config = _config_from(values, path, _key_lines(text or ""), problems)
     if base_url is not None:
         config = replace(config, base_url=base_url)
         problems.extend(_check_base_url(config.base_url, path, 0))
     return LoadedConfig(config, tuple(problems))
 
 
-def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8-sig")
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    """The text of `site.toml`; None when there is none, or (with a problem) when it
+    cannot be read or is not UTF-8."""
+    try:
+        if not path.is_file():
+            if path.exists() or path.is_symlink():
+                problems.append(Problem(path, 0, "site.toml is not a file", "make it a file"))
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(
+            Problem(path, 0, f"cannot read site.toml: {error.strerror}", "check its permissions")
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.append(
+            Problem(path, line, "site.toml is not UTF-8", "save it as UTF-8: TOML is UTF-8 only")
+        )
+        return None
+
+
+def _read_toml(path: Path, text: str, problems: list[Problem]) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -143,10 +167,11 @@ def _toml_error_line(message: str) -> int:
     return 0
 
 
-def _config_from(values: dict[str, Any], path: Path, problems: list[Problem]) -> Config:
+def _config_from(
+    values: dict[str, Any], path: Path, lines: dict[str, int], problems: list[Problem]
+) -> Config:
     known = {f.name for f in fields(Config)} - {"import_defaults"} | {"import"}
     kwargs: dict[str, Any] = {}
-    lines = _key_lines(path)
     for key, value in values.items():
         line = lines.get(key, 0)
         if key not in known:
@@ -246,12 +271,10 @@ def did_you_mean(word: str, candidates: set[str] | list[str]) -> str:
     )
 
 
-def _key_lines(path: Path) -> dict[str, int]:
+def _key_lines(text: str) -> dict[str, int]:
     """Where each top-level key or table starts, for `path:line` messages."""
-    if not path.is_file():
-        return {}
     lines: dict[str, int] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    for number, raw in enumerate(text.splitlines(), 1):
         text = raw.strip()
         if text.startswith("[") and text.endswith("]"):
             lines.setdefault(text.strip("[]").strip(), number)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.errors import Problem
+from builder.errors import Problem, warning
 
 REPLIES_DIR = Path("content") / "replies"
 FENCE = "---"
@@ -30,17 +32,150 @@ class Source:
     """The file line of the body's first line (1-based), for `path:line` messages."""
 
 
+@dataclass(frozen=True)
+class Scan:
+    """What a walk of `content/replies/` found: each reply file's stat, by path (as `str`),
+    and what it could not read or would not follow."""
+
+    files: dict[str, Stat]
+    problems: tuple[Problem, ...] = ()
+
+
 def find_reply_files(archive: Path) -> list[Path]:
     """Every `*.md` under `content/replies/`, in a stable order; hidden files skipped."""
+    return [Path(path) for path in scan_reply_files(archive).files]
+
+
+def scan_reply_files(archive: Path) -> Scan:
+    """The one walk of `content/replies/`: `*.md` regular files, hidden ones skipped.
+
+    Symbolic links are followed only to files and folders inside the archive; one that
+    leads outside, loops or leads nowhere is an error. A FIFO, device or folder named
+    `*.md` is a warning (never opened), a folder that cannot be read an error.
+    """
     root = archive / REPLIES_DIR
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*.md") if _is_visible(p, root) and p.is_file())
+    walk = _Walk(os.path.realpath(archive))
+    try:
+        if not stat.S_ISDIR(os.stat(root).st_mode):
+            return Scan({})
+    except FileNotFoundError:
+        return Scan({})
+    except OSError as error:
+        return Scan({}, (_unreadable(root, error, "folder"),))
+    if walk.outside(str(root)):
+        walk.problems.append(_outside(root, os.path.realpath(root)))
+    else:
+        walk.folder(str(root), {os.path.realpath(root)})
+    files = {path: walk.files[path] for path in sorted(walk.files, key=_path_order)}
+    return Scan(files, tuple(walk.problems))
 
 
-def _is_visible(path: Path, root: Path) -> bool:
-    # Editors leave `.#x.md`, `.x.md.swp` and the like beside the files they save.
-    return not any(part.startswith((".", "~")) for part in path.relative_to(root).parts)
+def _path_order(path: str) -> list[str]:
+    return path.split(os.sep)  # the order of sorted `Path`s
+
+
+@dataclass
+class _Walk:
+    archive: str
+    files: dict[str, Stat] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def outside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return real != self.archive and not real.startswith(self.archive.rstrip(os.sep) + os.sep)
+
+    def folder(self, folder: str, seen: set[str]) -> None:
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda entry: entry.name)
+        except OSError as error:
+            self.problems.append(_unreadable(Path(folder), error, "folder"))
+            return
+        for entry in entries:
+            # Editors leave `.#x.md`, `.x.md.swp` and the like beside the files they save.
+            if not entry.name.startswith((".", "~")):
+                self.entry(entry, seen)
+
+    def entry(self, entry: os.DirEntry[str], seen: set[str]) -> None:
+        path, is_md = Path(entry.path), entry.name.endswith(".md")
+        try:
+            info = entry.stat()
+        except OSError as error:
+            if is_md or entry.is_symlink():
+                self.problems.append(_broken_link(path, error))
+            return
+        is_dir = stat.S_ISDIR(info.st_mode)
+        if not (is_md or is_dir):
+            return  # not a reply: images, notes and the like beside them
+        if not _is_utf8(entry.name):
+            self.problems.append(
+                Problem(
+                    path, 0, "the name is not valid UTF-8", "rename it: names are read as UTF-8"
+                )
+            )
+            return
+        if entry.is_symlink() and self.outside(entry.path):
+            self.problems.append(_outside(path, os.path.realpath(entry.path)))
+            return
+        if is_dir:
+            self.subfolder(entry, is_md, seen)
+        elif not stat.S_ISREG(info.st_mode):
+            self.problems.append(
+                warning(path, 0, f"{_kind_of(info.st_mode)} named *.md is not read", "remove it")
+            )
+        else:
+            self.files[entry.path] = stat_of(info)
+
+    def subfolder(self, entry: os.DirEntry[str], is_md: bool, seen: set[str]) -> None:
+        path = Path(entry.path)
+        if is_md:
+            self.problems.append(
+                warning(path, 0, "a folder named *.md: the replies in it are read", "rename it")
+            )
+        real = os.path.realpath(entry.path)
+        if real in seen:
+            self.problems.append(
+                warning(path, 0, "a link to a folder already read is not followed again")
+            )
+            return
+        self.folder(entry.path, seen | {real})
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False  # (os gives undecodable bytes as lone surrogates)
+    return True
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
+
+
+def _unreadable(path: Path, error: OSError, what: str) -> Problem:
+    return Problem(path, 0, f"cannot read the {what}: {error.strerror}", "check its permissions")
+
+
+def _outside(path: Path, target: str) -> Problem:
+    return Problem(
+        path,
+        0,
+        f"a symbolic link to {target}, outside the archive, is not followed",
+        "copy the file into the archive: links are followed only within it",
+    )
+
+
+def _broken_link(path: Path, error: OSError) -> Problem:
+    if error.errno == errno.ELOOP:
+        return Problem(path, 0, "a symbolic link that loops", "remove it or point it at a file")
+    if error.errno == errno.ENOENT:
+        return Problem(path, 0, "a symbolic link to nothing", "remove it or point it at a file")
+    return _unreadable(path, error, "file")
 
 
 def read_sources(paths: list[Path]) -> tuple[list[Source], list[Problem]]:
@@ -57,13 +192,26 @@ def read_sources(paths: list[Path]) -> tuple[list[Source], list[Problem]]:
 
 def read_source(path: Path) -> Source | Problem:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        return Problem(path, line, "the file is not UTF-8", "save it as UTF-8, or use `import`")
+        data = _read_regular(path)
     except OSError as error:
-        return Problem(path, 0, f"cannot read the file: {error.strerror}")
+        return Problem(path, 0, f"cannot read the file: {error.strerror}", "check its permissions")
+    if data is None:
+        return Problem(path, 0, "not a regular file", "a reply is a Markdown file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return Problem(path, line, "the file is not UTF-8", "save it as UTF-8, or use `import`")
     return split_front_matter(path, text)
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The file's bytes; None for a FIFO or device (opened without waiting, never read)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return file.read()
 
 
 def split_front_matter(path: Path, text: str) -> Source | Problem:

@@ -4,6 +4,7 @@ previous output byte for byte as it was (or, for a warning, a build)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -130,3 +131,134 @@ def test_a_data_url_from_markdown_is_never_a_link(
     page = next(output.rglob("data.html")).read_text(encoding="utf-8")
     assert "data:" in page.lower()  # shown as text...
     assert not re.search(r'(?:href|src)="\s*data:', page, re.IGNORECASE)  # ...never a link
+
+
+def _link(target: str, name: str) -> Setup:
+    def setup(archive: Path) -> None:
+        os.symlink(target, replies(archive) / name)
+
+    return setup
+
+
+def _outside_file(archive: Path) -> None:
+    secret = archive.parent / "secret.md"
+    secret.write_text(REPLY.format(extra=""), encoding="utf-8")
+    os.symlink(secret, replies(archive) / "secret.md")
+
+
+def _outside_folder(archive: Path) -> None:
+    elsewhere = archive.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.md").write_text(REPLY.format(extra=""), encoding="utf-8")
+    os.symlink(elsewhere, replies(archive) / "more")
+
+
+def _bad_name(archive: Path) -> None:
+    (replies(archive) / os.fsdecode(b"\xb4\xf0\xb8\xb4.md")).write_bytes(b"---\n")  # GBK 答复
+
+
+def _site_toml(data: bytes) -> Setup:
+    def setup(archive: Path) -> None:
+        (archive / "site.toml").write_bytes(data)
+
+    return setup
+
+
+DISK_CASES: dict[str, tuple[Setup, str]] = {
+    "link loop": (_link("loop", "loop"), "content/replies/loop: a symbolic link that loops"),
+    "link loop *.md": (_link("l.md", "l.md"), "content/replies/l.md: a symbolic link that loops"),
+    "dangling *.md": (_link("gone.md", "x.md"), "content/replies/x.md: a symbolic link to nothing"),
+    "link outside": (_outside_file, "content/replies/secret.md: a symbolic link to"),
+    "folder outside": (_outside_folder, "content/replies/more: a symbolic link to"),
+    "absolute link outside": (_link("/etc/hostname", "h.md"), "outside the archive"),
+    "name not UTF-8": (_bad_name, '"content/replies/\\xb4\\xf0\\xb8\\xb4.md": the name is not'),
+    "newline in a name": (
+        write("a\nb.md", text="no front matter"),
+        '"content/replies/a\\nb.md":1:',
+    ),
+    "site.toml in GBK": (
+        _site_toml('title = "答复档案"\n'.encode("gbk")),
+        "site.toml:1: site.toml is not UTF-8",
+    ),
+    "site.toml bad bytes": (
+        _site_toml(b'title = "ok"\n\xff\xfe = 1\n'),
+        "site.toml:2: site.toml is not UTF-8",
+    ),
+    "site.toml a folder": (
+        lambda a: (a / "site.toml").mkdir(),
+        "site.toml: site.toml is not a file",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DISK_CASES))
+def test_files_and_folders_that_cannot_be_read_or_followed(
+    case: str, built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup, expected = DISK_CASES[case]
+    errors = fails_cleanly(built, capsys, setup)
+    assert any(expected in line for line in errors), errors
+
+
+def test_a_link_within_the_archive_is_followed(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive, output = built
+    shared = archive / "shared"
+    shared.mkdir()
+    (shared / "linked.md").write_text(REPLY.format(extra=""), encoding="utf-8")
+    os.symlink(shared / "linked.md", replies(archive) / "linked.md")
+    os.symlink(replies(archive), replies(archive) / "again")  # a loop of folders: once
+    status, err = build(archive, output, capsys)
+    assert status == 0, err
+    assert "content/replies/again: warning: a link to a folder already read" in err
+    assert next(output.rglob("linked.html"))
+
+
+@pytest.mark.parametrize("what", ["reply file", "folder", "replies folder", "site.toml"])
+def test_what_cannot_be_read_is_an_error(
+    what: str,
+    built: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Permissions are simulated: the tests may run as root, who reads everything."""
+    archive, _ = built
+    sub = replies(archive) / "2025"
+    sub.mkdir()
+    (sub / "inner.md").write_text(REPLY.format(extra=""), encoding="utf-8")
+    target = {
+        "reply file": sub / "inner.md",
+        "folder": sub,
+        "replies folder": replies(archive),
+        "site.toml": archive / "site.toml",
+    }[what]
+    (archive / "site.toml").write_text('title = "档案"\n', encoding="utf-8")
+    denied = PermissionError(13, "Permission denied")
+
+    def guard(real: Callable[..., object]) -> Callable[..., object]:
+        def wrapper(path: object, *args: object, **kwargs: object) -> object:
+            if str(path) == str(target):
+                raise denied
+            return real(path, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(os, "scandir", guard(os.scandir))
+    monkeypatch.setattr(os, "open", guard(os.open))
+    monkeypatch.setattr(Path, "read_bytes", guard(Path.read_bytes))
+    errors = fails_cleanly(built, capsys, lambda archive: None)
+    name = target.relative_to(archive).as_posix()
+    assert any(line.startswith(f"{name}: cannot read") for line in errors), errors
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_fifo_or_folder_named_md_is_a_warning_and_never_read(
+    kind: str, built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive, output = built
+    odd = replies(archive) / "odd.md"
+    os.mkfifo(odd) if kind == "fifo" else odd.mkdir()
+    status, err = build(archive, output, capsys)  # a FIFO opened for reading would hang
+    assert status == 0, err
+    assert "content/replies/odd.md: warning: " in err

@@ -51,7 +51,7 @@ from builder.output import (
 from builder.pages import Page, plan_pages
 from builder.render import Renderer, make_environment, static_files, template_digests, theme_dirs
 from builder.slugs import slugify
-from builder.sources import find_reply_files, read_sources
+from builder.sources import read_sources, scan_reply_files
 
 Progress = Callable[[int, int], None]
 
@@ -358,7 +358,9 @@ def load_archive(options: BuildOptions) -> tuple[Config, Archive, list[Problem]]
     """Read and validate every reply; the archive holds only the valid ones (with bodies)."""
     loaded = load_config(options.source, options.base_url)
     problems = list(loaded.problems)
-    paths = find_reply_files(options.source)
+    walk = scan_reply_files(options.source)
+    problems += walk.problems
+    paths = [Path(path) for path in walk.files]
     if not paths:
         problems.append(no_replies(options.source))
     sources, read_problems = read_sources(paths)

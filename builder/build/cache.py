@@ -35,7 +35,7 @@ from builder.errors import Problem
 from builder.markup import render_body
 from builder.model import Reply, validate
 from builder.output import Manifest
-from builder.sources import REPLIES_DIR, Source, Stat, read_source, stat_of
+from builder.sources import Source, Stat, read_source
 
 CACHE_DIR = ".reply-archive-cache"
 FORMAT = 1
@@ -80,31 +80,6 @@ def _digest_of_source(source: Source) -> bytes:
     for part in (str(source.path), source.front_matter, source.body, str(source.body_line)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.digest()
-
-
-def scan_reply_files(archive: Path) -> dict[str, Stat]:
-    """What `sources.find_reply_files` finds, by path (as `str`), with each file's stat."""
-    root = archive / REPLIES_DIR
-    found: dict[str, Stat] = {}
-    if root.is_dir():
-        _scan(str(root), found)
-    return {path: found[path] for path in sorted(found, key=_path_order)}
-
-
-def _scan(folder: str, found: dict[str, Stat]) -> None:
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith((".", "~")):
-                continue  # editors' files, as sources.find_reply_files skips them
-            if entry.is_dir():
-                _scan(entry.path, found)
-            elif entry.name.endswith(".md") and entry.is_file():
-                stat = entry.stat()
-                found[entry.path] = stat_of(stat)
-
-
-def _path_order(path: str) -> list[str]:
-    return path.split(os.sep)  # the order of sorted `Path`s
 
 
 OUTPUT_MODULES = (

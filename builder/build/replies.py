@@ -12,14 +12,14 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from builder.build.cache import CacheStore, Parsed, body_html, scan_reply_files, shard_of
+from builder.build.cache import CacheStore, Parsed, body_html, shard_of
 from builder.build.workers import ParseJob, parse_files
 from builder.config import Config
 from builder.errors import Problem, warning
 from builder.i18n import _
 from builder.model import Reply
 from builder.slugs import load_dictionary, slugify
-from builder.sources import REPLIES_DIR, Stat
+from builder.sources import REPLIES_DIR, Stat, scan_reply_files
 
 
 class ReplyFiles:
@@ -33,6 +33,8 @@ class ReplyFiles:
         self.changes: list[tuple[str, Parsed | None, Parsed | None]] = []
         """What the last `read` found changed: (path, before, after), None for no file."""
         self._scan: dict[str, Stat] | None = None
+        self._scan_problems: tuple[Problem, ...] = ()
+        """What the last walk could not read or would not follow (`sources.scan_reply_files`)."""
         self._key: str | None = None
         self._dirty: set[int] = set()
         """The shards (see `build.cache.shard_of`) with changes not saved yet."""
@@ -106,7 +108,8 @@ class ReplyFiles:
 
     def _rescan(self, changed: Iterable[Path] | None) -> dict[str, Stat]:
         if changed is None or self._scan is None or not self._update_scan(changed, self._scan):
-            self._scan = scan_reply_files(self.source)
+            walk = scan_reply_files(self.source)
+            self._scan, self._scan_problems = walk.files, walk.problems
         return self._scan
 
     def _update_scan(self, changed: Iterable[Path], scan: dict[str, Stat]) -> bool:
@@ -132,7 +135,7 @@ class ReplyFiles:
 
     def _replies_and_problems(self) -> tuple[list[Reply], list[Problem]]:
         replies: list[Reply] = []
-        problems: list[Problem] = []
+        problems: list[Problem] = list(self._scan_problems)
         for parsed in self.files.values():
             problems += parsed.problems
             if parsed.reply is not None:
