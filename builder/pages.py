@@ -194,7 +194,8 @@ class Page:
     template: str
     view: View
     absolute_links: bool = False
-    """Link with absolute URLs (404.html is served at any depth)."""
+    """Link with absolute URLs (feeds); 404.html, served at any depth, with paths from the
+    site's root on its own host (`urls.site_root`)."""
 
 
 def plan_pages(archive: Archive, config: Config) -> list[Page]:

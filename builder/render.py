@@ -244,7 +244,10 @@ class Renderer:
         if isinstance(view, DownloadsView):
             view = dataclasses.replace(view, sizes=tuple(map(self.size_of, view.files)))
         template = self.env.get_template(page.template)
-        link = Linker(page.path, self.config.base_url if page.absolute_links else "")
+        base = self.config.base_url if page.absolute_links else ""
+        if base and page.path == urls.NOT_FOUND:
+            base = urls.site_root(base)  # served at any depth, on the site's own host
+        link = Linker(page.path, base)
         return template.render(
             page=view,
             path=page.path,

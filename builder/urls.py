@@ -7,6 +7,7 @@ output works at a host's root, under a sub-path, and opened from disk through fi
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlsplit
 
 from builder.archive import Facet, Group
 from builder.model import Reply
@@ -68,3 +69,11 @@ def is_inside_output(path: str) -> bool:
     """An output path may not climb out of the output folder or be absolute."""
     normal = posixpath.normpath(path)
     return not (normal.startswith(("/", "../")) or normal == ".." or "\\" in path)
+
+
+def site_root(base_url: str) -> str:
+    """The path of the site's root on its own host (`/`, or `/replies/` for a site under
+    a folder): 404.html links with it, since it is served at any depth but must never load
+    its style or script from the absolute base (another host, or none when offline)."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"

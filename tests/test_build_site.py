@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -145,7 +146,11 @@ def test_with_a_base_url_sitemap_and_feed_use_absolute_urls(tmp_path: Path) -> N
     entries = feed.findall(f"{atom}entry")
     assert [e.findtext(f"{atom}id") for e in entries] == [base + WUHAI, base + QIANJIANG]
     not_found = (tmp_path / "out" / "404.html").read_text(encoding="utf-8")
-    assert f'href="{base}static/style.css"' in not_found
+    # Served at any depth on the site's own host: paths from its root, never the base's host.
+    assert 'href="/archive/static/style.css"' in not_found
+    assert 'src="/archive/static/site.js"' in not_found
+    links = re.findall(r'(?:href|src)="([^"]*)"', not_found)
+    assert links and all(link.startswith(("/archive/", "#")) for link in links), links
     assert "Sitemap: https://example.org/archive/sitemap.xml" in (
         tmp_path / "out" / "robots.txt"
     ).read_text(encoding="utf-8")

@@ -85,3 +85,16 @@ def test_a_slug_of_nothing_readable_is_still_a_stable_file_name() -> None:
     assert slugify("！！") == slugify("！！")
     assert is_plain_slug(slugify("！！"))
     assert not is_plain_slug("../x") and not is_plain_slug("a/b") and not is_plain_slug("")
+
+
+@pytest.mark.parametrize(
+    ("base", "root"),
+    [
+        ("https://example.org", "/"),
+        ("https://example.org/", "/"),
+        ("https://example.org/archive", "/archive/"),
+        ("https://政府.example/答复/", "/答复/"),
+    ],
+)
+def test_the_site_root_is_the_base_urls_path_only(base: str, root: str) -> None:
+    assert urls.site_root(base) == root
