@@ -44,9 +44,35 @@ class Addressee:
     line: int
 
 
+NAMED_IN_TEXT = re.compile(
+    r"^(?:[^，,。；;]{0,16}?)(?P<role>代表|委员)\s*(?P<names>(?:(?!在)[\u4e00-\u9fff·、，,]){2,40}?)"
+    r"\s*(?:等\s*(?P<count>[0-9一二两三四五六七八九十]+)\s*(?:名|位|人)?\s*(?:代表|委员)?)?"
+    r"\s*(?:同志)?\s*(?:在[^，。]{2,30}?上)?\s*(?:领衔)?(?:提出|所提|提交)"
+)
+"""`市人大代表吴某某提出的《…》收悉`: who proposed, named only in the opening."""
+
+
+NAMES_FIRST = re.compile(
+    r"^(?P<names>[\u4e00-\u9fff·、]{2,30}?)\s*(?:等\s*(?P<count>[0-9一二两三四五六七八九十]+)\s*(?:名|位|人))?"
+    r"\s*(?P<role>代表|委员)\s*(?:在[^，。]{2,30}?上)?\s*(?:领衔)?(?:提出|所提|提交)"
+)
+
+
 def is_opening(text: str) -> bool:
-    """The reply's first paragraph: `您提出的《…》收悉,现答复如下:`."""
-    return bool(OPENING.match(text)) and bool(_OPENING_WORDS.search(text[:80]))
+    """The reply's first paragraph: `您提出的《…》收悉,现答复如下:` (or `…代表某某提出的…`)."""
+    opens = any(p.match(text) for p in (OPENING, NAMED_IN_TEXT, NAMES_FIRST))
+    return opens and bool(_OPENING_WORDS.search(text[:80]))
+
+
+def named_in_text(text: str, line: int) -> Addressee | None:
+    """The proposers an opening paragraph names (`市人大代表吴某某提出的…`)."""
+    match = NAMED_IN_TEXT.match(text) or NAMES_FIRST.match(text)
+    if not match or match.group("names").startswith(("您", "你")):
+        return None
+    names = _names(match.group("names"))
+    return (
+        Addressee(names, match.group("role"), _count(match.group("count")), line) if names else None
+    )
 
 
 def parse_addressee(text: str, line: int, before_opening: bool) -> Addressee | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from builder.ingest.addressees import ROLES
+from builder.ingest.addressees import ROLES, named_in_text
 from builder.ingest.fields import CONTACT, SUBJECT, find_fields
 from builder.ingest.page import Line
 from builder.ingest.places import region_of
@@ -31,6 +31,10 @@ def proposers_of(reading: Reading) -> tuple[tuple[str, ...], str | None]:
                 f"{addressee.count} who made it; only the named are listed",
             )
         return addressee.names, addressee.role
+    for line in reading.trailer.text[:1]:
+        named = named_in_text(line.text, line.number)
+        if named:
+            return named.names, named.role
     found = reading.field("proposers")
     if found:
         names = tuple(n for n in _NAME_SEPARATORS.split(found.value) if n)
