@@ -17,7 +17,7 @@ import pytest
 from builder.cli import main
 from builder.errors import Problem
 from builder.ingest import ImportReport, import_paths, limits, word
-from builder.ingest.decoding import Undecodable
+from builder.ingest.decoding import Undecodable, decode
 from builder.ingest.pdf import pdf_lines
 
 from . import format_fixtures as fmt
@@ -252,3 +252,28 @@ def test_an_mht_without_a_page_part_is_reported(tmp_path: Path) -> None:
     assert [p.message for p in report.problems] == [
         "cannot import: it is a saved-page (MIME) file without an HTML or text part"
     ]
+
+
+# --- decoding: where charset detection beats the fixed order --------------------------------
+
+TRADITIONAL = (
+    "關於對市政協九屆四次會議第150號提案的答覆\n馬良委員：\n"
+    "您提出的《關於進一步推行社區養老模式的建議》已收悉，現答覆如下：\n"
+    "近年來，我局堅持以老年人社區居家養老服務需求為導向，不斷提升全市老年人的幸福感。\n"
+)
+
+
+def test_a_big5_page_is_not_read_as_gb18030_nonsense() -> None:
+    assert decode(TRADITIONAL.encode("big5")) == TRADITIONAL
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_text_not_binary(encoding: str) -> None:
+    text = GOOD.read_text(encoding="utf-8")
+    assert decode(text.encode(encoding)) == text
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8"])
+def test_simplified_text_keeps_its_encoding_however_short(encoding: str) -> None:
+    for text in ("答复\n", "尊敬的王某某代表：您好！\n", GOOD.read_text(encoding="utf-8")):
+        assert decode(text.encode(encoding)) == text
