@@ -22,7 +22,18 @@ PAGES = import_quality.pages_in(import_quality.DEFAULT)
 
 def test_there_are_pages_of_every_kind() -> None:
     suffixes = {page.suffix for page, _ in PAGES}
-    assert len(PAGES) >= 4 and {".txt"} <= suffixes
+    assert len(PAGES) >= 19 and {".txt", ".html"} <= suffixes
+    raw = [page.read_bytes() for page, _ in PAGES]
+    assert any(b"\r\n" in r for r in raw) and any(b"\r\n" not in r for r in raw)
+    assert any(_not_utf8(r) for r in raw) and any(not _not_utf8(r) for r in raw)
+
+
+def _not_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 @pytest.mark.parametrize(("page", "expected"), PAGES, ids=[p.name for p, _ in PAGES])
