@@ -8,8 +8,11 @@ Kept under `SOURCE/.reply-archive-cache/` (never inside the output):
   reads the file again), so loading stays quick.
 - `output-<digest of the output folder's path>.pickle`: the write gate's manifest.
 
-Both are keyed by the builder's own code and (for replies) the config: a new version of
-reply-archive or a changed `site.toml` starts afresh. A cache that is missing, stale or
+- `search-<digest>.pickle`: what the search stage read of each page, and its shards.
+
+All are keyed by the builder's own code (every module of the package, `code_key`) and
+(for replies) the config: a new version of reply-archive, any edit to its code, or a
+changed `site.toml` starts afresh. A cache that is missing, stale or
 unreadable is ignored; it is never needed for a correct build, only for a quick one.
 """
 
@@ -82,24 +85,23 @@ def _digest_of_source(source: Source) -> bytes:
     return digest.digest()
 
 
-OUTPUT_MODULES = (
-    "errors", "slugs", "dates", "config", "sources", "markup", "model", "model_yaml", "archive",
-    "urls", "pages", "render", "output", "build/__init__", "build/cache", "build/fingerprints",
-    "build/replies", "build/workers",
-)  # fmt: skip
-"""The modules whose code decides what a reply and a page are (the search stage keeps its
-own state; the server, the importer and the command line write no page)."""
-
-
 @cache
 def code_key() -> str:
     """The builder's version and a digest of its code: any change to either starts afresh."""
+    return code_key_of(Path(builder.__file__).parent, builder.__version__)
+
+
+def code_key_of(package: Path, version: str) -> str:
+    """`version` and a digest of every module of `package` (its folder), by relative path.
+
+    Every module counts, not a list of those that decide the output: a list falls behind
+    the code (a module added, or one that comes to decide the output), and a stale site
+    is worse than a build that starts afresh after an upgrade."""
     digest = hashlib.blake2b(digest_size=16)
-    package = Path(builder.__file__).parent
-    for name in OUTPUT_MODULES:
-        path = package / f"{name}.py"
-        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
-    return f"{builder.__version__}-{FORMAT}-{digest.hexdigest()}"
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{version}-{FORMAT}-{digest.hexdigest()}"
 
 
 SHARDS = 32
@@ -157,11 +159,11 @@ class CacheStore:
         self._save(_output_name(output), code_key(), state)
 
     def load_search(self, output: Path, key: str) -> object:
-        """What the search stage kept of `output` with `key` (None if nothing)."""
-        return self._load(_output_name(output, "search"), key)
+        """What the search stage kept of `output` with `key` and this code (None if nothing)."""
+        return self._load(_output_name(output, "search"), f"{code_key()}-{key}")
 
     def save_search(self, output: Path, key: str, state: object) -> None:
-        self._save(_output_name(output, "search"), key, state)
+        self._save(_output_name(output, "search"), f"{code_key()}-{key}", state)
 
     def _load(self, name: str, key: str) -> Any:
         try:

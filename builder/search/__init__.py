@@ -36,8 +36,9 @@ from builder.search.shards import (
     publish_shards,
 )
 
-STATE_KEY = "search-1"
-"""The format of `SearchState`: another one is not read."""
+STATE_KEY = "search"
+"""What `SearchState` is kept as; the store adds the digest of the builder's code to it
+(`build.cache.code_key`), so a new version of any module indexes afresh."""
 
 
 @dataclass
