@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 import yaml
 
 from builder.build import BuildOptions, build
@@ -183,3 +184,30 @@ def test_the_summary_counts_and_groups(tmp_path: Path) -> None:
     ]
     assert lines[-2] == "  not imported (1):"
     assert lines[-1].startswith("    pages/4.txt: cannot import: the file is empty")
+
+
+def test_dry_run_shows_the_same_summary_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = tmp_path / "pages"
+    _page(pages, "1.txt", _NO_BUREAU)
+    _page(pages, "2.txt", _NO_BUREAU.replace("17", "19") + _SIGNED.format(bureau="西湖区民政局"))
+    into = tmp_path / "content" / "replies"
+    assert main(["import", str(pages), "--into", str(into), "--dry-run"]) == 0
+    assert not into.exists()
+    said = capsys.readouterr().err.splitlines()
+    assert (
+        "import: 2 pages read; 2 files would be written (1 complete, 1 draft); "
+        "0 duplicates; 0 not imported" in said
+    )
+    assert "  drafts missing bureau, published (1):" in said
+
+
+def test_a_page_not_imported_is_an_error_and_exit_status_1(tmp_path: Path) -> None:
+    page = _page(tmp_path / "pages", "1.txt", _NO_BUREAU + _SIGNED.format(bureau="西湖区民政局"))
+    into = tmp_path / "content" / "replies"
+    assert main(["import", str(page), "--into", str(into)]) == 0
+    (target,) = into.rglob("*.md")
+    target.write_text(target.read_text(encoding="utf-8") + "\n编辑补充的一段。\n", encoding="utf-8")
+    assert main(["import", str(page), "--into", str(into)]) == 1
+    assert "编辑补充的一段" in target.read_text(encoding="utf-8")

@@ -143,3 +143,12 @@ def test_subjects_become_tags_but_never_other() -> None:
         "王某代表：\n您提出的建议收悉，现答复如下：\n正文。\n"
     )
     assert reply is not None and reply.tags == ()
+
+
+def test_an_outcome_mark_after_the_title_is_the_outcome_not_the_title() -> None:
+    reply, _ = _reply(
+        "关于市十届人大五次会议第3号建议的答复（乙类）\n发布机构：某某市民政局\n发布日期：2024-06-11\n"
+        "王某代表：\n您提出的建议收悉，现答复如下：\n正文。\n"
+    )
+    assert reply is not None and reply.title == "关于市十届人大五次会议第3号建议的答复"
+    assert reply.outcome == "B"

@@ -82,6 +82,7 @@ _DOC_NUMBER = re.compile(
 )
 """`某教复〔2023〕5号(A类)`, `某建字[2021]7号 B类`, `某民发【2023】118号`: a doc number on a
 line of its own (or before 签发人), any brackets, with the outcome mark after it."""
+_HEADER_MARK = re.compile(r"[(（【\[]\s*([ABCD甲乙丙丁])\s*类\s*[)）】\]]\s*$")
 _OUTCOME_CODES = {"甲": "A", "乙": "B", "丙": "C", "丁": "D"}
 
 
@@ -117,6 +118,10 @@ def outcome_of(reading: Reading) -> str | None:
     doc = unlabeled_doc_number(reading)
     if doc and doc[1]:
         return doc[1]
+    for line in reading.layout.header:
+        mark = _HEADER_MARK.search(line.text)
+        if mark:
+            return _OUTCOME_CODES.get(mark.group(1), mark.group(1))
     if reading.trailer.outcome:
         return reading.trailer.outcome.code
     return next((c for c in (outcome_in(line.text) for line in reading.trailer.text) if c), None)

@@ -40,6 +40,8 @@ def title_of(reading: Reading) -> str | None:
     return None
 
 
+TITLE_MARK = re.compile(r"\s*[(（【\[]\s*[ABCD甲乙丙丁]\s*类\s*[)）】\]]\s*$")
+"""`…的答复（A类）`: the outcome, not part of the title."""
 _CONTINUED = re.compile(r"^(?:的)?(?:答复|回复|复函|办理情况的?答复|答复函)$")
 _UNFINISHED = re.compile(r"(?:的|关于|对|对于|建议|提案|第\S{1,8}号)$")
 
@@ -54,7 +56,7 @@ def title_of_page(reading: Reading) -> str | None:
     for index in range(len(header)):
         joined = _joined(header, index)
         if looks_like_title(joined):
-            return joined
+            return TITLE_MARK.sub("", joined).strip()
     return None
 
 
