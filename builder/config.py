@@ -57,6 +57,8 @@ class Config:
     outcomes: MappingProxyType[str, str] = field(default_factory=lambda: DEFAULT_OUTCOMES)
     offline_search_budget: int = 8_000_000
     """Bytes the offline (file://) search index may take before it drops old bodies."""
+    max_list_items: int = 200
+    """The most tags, proposers or contacts one reply may have (more is refused)."""
     import_defaults: ImportDefaults = field(default_factory=ImportDefaults)
     """`[import]`: defaults for `reply-archive import` (the build does not read them)."""
     licence: str = ""
@@ -98,6 +100,7 @@ _TYPES: dict[str, type] = {
     "page_size": int,
     "feed_size": int,
     "offline_search_budget": int,
+    "max_list_items": int,
     "licence": str,
     "downloads": bool,
     "data_split_from": int,
@@ -189,6 +192,10 @@ def _config_from(
         problems.append(Problem(path, 0, "page_size and feed_size must be at least 1"))
         kwargs.pop("page_size", None)
         kwargs.pop("feed_size", None)
+    if kwargs.get("max_list_items", 1) < 1:
+        line = lines.get("max_list_items", 0)
+        problems.append(Problem(path, line, "max_list_items must be at least 1", "e.g. 200"))
+        kwargs.pop("max_list_items")
     problems.extend(_check_base_url(kwargs.get("base_url", ""), path, lines.get("base_url", 0)))
     return Config(**kwargs)
 

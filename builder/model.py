@@ -16,7 +16,7 @@ from builder.dates import parse_moment
 from builder.errors import Problem, warning
 from builder.markup import render_body
 from builder.model_yaml import parse_front_matter
-from builder.slugs import is_plain_slug, slugify
+from builder.slugs import MAX_SLUG, is_plain_slug, slugify
 from builder.sources import Source
 
 
@@ -241,6 +241,15 @@ def _build_reply(reader: _Reader, config: Config, body_html: str) -> Reply | Non
                 "write the bureau in full, or add `region:`",
             )
         )
+    _check_year(reader, "published", published)
+    _check_year(reader, "written", written)
+    proposers, tags, contacts = (
+        reader.text_list("proposers"),
+        reader.text_list("tags"),
+        _contacts(reader),
+    )
+    for key, items in (("proposers", proposers), ("tags", tags), ("contacts", contacts)):
+        _check_count(reader, key, len(items), config.max_list_items)
     if kind is None or published is None or not bureau or not reader.text("title"):
         return None
     taken = {"region", "outcome", "slug", "source_url"}
@@ -254,14 +263,40 @@ def _build_reply(reader: _Reader, config: Config, body_html: str) -> Reply | Non
         published=published[0],
         published_has_time=published[1],
         body_html=body_html,
-        proposers=reader.text_list("proposers"),
-        tags=reader.text_list("tags"),
-        contacts=_contacts(reader),
+        proposers=proposers,
+        tags=tags,
+        contacts=contacts,
         written=written[0].date() if written else None,
         outcome=outcome,
         source_url=source_url,
         **{k: v for k, v in optional.items() if k not in taken},
     )
+
+
+FIRST_YEAR = 1949
+"""The first year a reply can be from (the first CPPCC session; NPC deputies from 1954)."""
+
+
+def _check_year(reader: _Reader, key: str, moment: tuple[datetime, bool] | None) -> None:
+    last = date.today().year + 1
+    if moment is not None and not FIRST_YEAR <= moment[0].year <= last:
+        reader.problems.append(
+            warning(
+                reader.path,
+                reader.line(key),
+                f"`{key}` is in the year {moment[0].year}",
+                f"a reply is from {FIRST_YEAR} to {last}: check the date",
+            )
+        )
+
+
+def _check_count(reader: _Reader, key: str, count: int, limit: int) -> None:
+    if count > limit:
+        reader.error(
+            key,
+            f"`{key}` has {count} items, more than {limit}",
+            "keep the few that matter, or raise max_list_items in site.toml",
+        )
 
 
 def _kind(reader: _Reader) -> Kind | None:
@@ -288,7 +323,13 @@ def _outcome(reader: _Reader, code: str, config: Config) -> str:
 
 def _slug(reader: _Reader, explicit: str) -> str:
     if explicit:
-        if not is_plain_slug(explicit):
+        if len(explicit) > MAX_SLUG:
+            reader.error(
+                "slug",
+                f"slug is {len(explicit)} characters long, more than a file name may be",
+                f"at most {MAX_SLUG}: shorten it",
+            )
+        elif not is_plain_slug(explicit):
             reader.error(
                 "slug",
                 f"slug `{explicit}` is not a plain file name",

@@ -8,6 +8,9 @@ import unicodedata
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 PLAIN_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_SLUG = 100
+"""The longest slug: a page's file name is the slug and `.html`, within any file system's
+255 bytes (a long name is cut, a digest of the whole keeping it unique)."""
 
 
 def slugify(text: str) -> str:
@@ -22,8 +25,10 @@ def slugify(text: str) -> str:
     normal = unicodedata.normalize("NFKC", text)
     syllables = lazy_pinyin(normal, errors="default")
     joined = "".join(_syllable_or_gap(s) for s in syllables)
-    slug = _NOT_SLUG.sub("-", joined.lower()).strip("-")
-    return slug or short_hash(text)
+    slug = _NOT_SLUG.sub("-", joined.lower()).strip("-") or short_hash(text)
+    if len(slug) > MAX_SLUG:  # a file name may hold 255 bytes: keep well inside it
+        slug = slug[: MAX_SLUG - 9].rstrip("-") + "-" + short_hash(text)
+    return slug
 
 
 def load_dictionary() -> None:
@@ -42,5 +47,5 @@ def short_hash(text: str, length: int = 8) -> str:
 
 
 def is_plain_slug(text: str) -> bool:
-    """A plain file name: lower-case ASCII letters, digits, `.`, `_`, `-`; no path."""
-    return bool(PLAIN_SLUG.match(text)) and ".." not in text
+    """A plain file name: lower-case ASCII letters, digits, `.`, `_`, `-`; no path; short."""
+    return bool(PLAIN_SLUG.match(text)) and ".." not in text and len(text) <= MAX_SLUG

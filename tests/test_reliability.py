@@ -262,3 +262,62 @@ def test_a_fifo_or_folder_named_md_is_a_warning_and_never_read(
     status, err = build(archive, output, capsys)  # a FIFO opened for reading would hang
     assert status == 0, err
     assert "content/replies/odd.md: warning: " in err
+
+
+def test_a_long_tag_or_slug_never_makes_a_name_too_long(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive, output = built
+    write("long.md", "tags: [" + "很长的主题" * 60 + ", " + "x" * 300 + "]\n")(archive)
+    status, err = build(archive, output, capsys)
+    assert status == 0, err
+    names = [p.name for p in output.rglob("*")]
+    assert max(len(name.encode()) for name in names) <= 110
+    errors = fails_cleanly(built, capsys, write("slug.md", "slug: " + "a" * 300 + "\n"))
+    assert errors == [
+        "content/replies/slug.md:6: slug is 300 characters long, more than a file name may be"
+        " (at most 100: shorten it)"
+    ]
+
+
+def test_a_year_out_of_range_is_a_warning(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive, output = built
+    text = REPLY.format(extra="written: 0001-01-01\n").replace("2025-08-04", "9999-01-01")
+    write("year.md", text=text)(archive)
+    status, err = build(archive, output, capsys)
+    assert status == 0, err
+    assert "content/replies/year.md:5: warning: `published` is in the year 9999" in err
+    assert "content/replies/year.md:6: warning: `written` is in the year 1" in err
+
+
+@pytest.mark.parametrize("key", ["tags", "proposers"])
+def test_more_items_than_max_list_items_is_refused(
+    key: str, built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = ", ".join(f"项{i}" for i in range(201))
+    errors = fails_cleanly(built, capsys, write("many.md", f"{key}: [{items}]\n"))
+    assert errors == [
+        f"content/replies/many.md:6: `{key}` has 201 items, more than 200"
+        " (keep the few that matter, or raise max_list_items in site.toml)"
+    ]
+
+
+def test_5000_tags_on_one_reply_give_output_that_grows_linearly(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each tag page listed the reply with all its tags: 4,000 tags made 956 MB."""
+    archive, output = built
+    (archive / "site.toml").write_text("max_list_items = 5000\n", encoding="utf-8")
+    tags = ", ".join(f"主题{i}" for i in range(5000))
+    write("many.md", f"tags: [{tags}]\n")(archive)
+    status, err = build(archive, output, capsys)
+    assert status == 0, err
+    pages = list((output / "tags").rglob("*.html"))
+    assert len(pages) > 5000
+    one = next(p for p in pages if p.parent.name == "zhuti-4999")
+    assert "等 5000 个主题" in one.read_text(encoding="utf-8")
+    assert max(p.stat().st_size for p in pages if p.parent.name != "tags") < 16_000
+    total = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    assert total < 60_000_000  # about 9 MB here; before, this many tags would write GBs
