@@ -31,7 +31,15 @@ def run() -> NoReturn:
 def main(argv: Sequence[str] | None = None, exit_at_once: bool = False) -> int:
     """Run a command; with `exit_at_once`, a build ends the process as soon as it is done."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    spoken = i18n.language()
     i18n.use(i18n.choose(_lang_flag(argv)))
+    try:
+        return _main(argv, exit_at_once)
+    finally:
+        i18n.use(spoken)
+
+
+def _main(argv: list[str], exit_at_once: bool) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from builder.i18n import _
+
 
 class Severity(Enum):
     ERROR = "error"
@@ -33,9 +35,9 @@ class Problem:
         """`content/replies/x.md:3: message (hint)`, the path relative to `root` if inside."""
         where = quote_odd(_display_path(self.path, root))
         location = f"{where}:{self.line}" if self.line > 0 else where
-        prefix = "warning: " if self.severity is Severity.WARNING else ""
-        hint = f" ({_one_line(self.hint)})" if self.hint else ""
-        return f"{location}: {prefix}{_one_line(self.message)}{hint}"
+        prefix = _("warning: ") if self.severity is Severity.WARNING else ""
+        hint = f" ({_one_line(_(self.hint))})" if self.hint else ""
+        return f"{location}: {prefix}{_one_line(_(self.message))}{hint}"
 
 
 def warning(path: Path, line: int, message: str, hint: str = "") -> Problem:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# The tests read English messages unless they ask for Chinese (`--lang zh-CN`), whatever the
+# machine's locale; a subprocess inherits it.
+os.environ["REPLY_ARCHIVE_LANG"] = "en"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_REPLIES = REPO_ROOT / "content" / "replies"
