@@ -7,6 +7,7 @@ from a stand-in (the signature's date for a missing publication date) is said so
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -128,7 +129,7 @@ def _reply(reading: Reading, defaults: ImportDefaults) -> ImportedReply | None:
         published=published,
         region=_region(reading, bureau, defaults),
         session=parts.session or reading.value("session") or defaults.session or None,
-        number=parts.number or reading.value("number"),
+        number=parts.number or _number(reading.value("number")),
         proposal_title=proposal_title_of(reading),
         proposers=proposers,
         proposer_role=role,
@@ -147,6 +148,13 @@ def _reply(reading: Reading, defaults: ImportDefaults) -> ImportedReply | None:
     _warn_missing(reading, reply)
     _warn_unknown(reading)
     return reply
+
+
+def _number(value: str | None) -> str | None:
+    """`第0123号` -> `0123`: a 建议编号 field as the title would give it."""
+    if not value:
+        return None
+    return re.sub(r"^第\s*|\s*号$", "", value.strip()) or None
 
 
 def _region(reading: Reading, bureau: str | None, defaults: ImportDefaults) -> str | None:
