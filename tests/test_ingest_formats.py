@@ -18,6 +18,7 @@ from builder.cli import main
 from builder.errors import Problem
 from builder.ingest import ImportReport, import_paths, limits, word
 from builder.ingest.decoding import Undecodable, decode
+from builder.ingest.html import read_html
 from builder.ingest.pdf import pdf_lines
 
 from . import format_fixtures as fmt
@@ -277,3 +278,44 @@ def test_utf16_without_a_bom_is_text_not_binary(encoding: str) -> None:
 def test_simplified_text_keeps_its_encoding_however_short(encoding: str) -> None:
     for text in ("答复\n", "尊敬的王某某代表：您好！\n", GOOD.read_text(encoding="utf-8")):
         assert decode(text.encode(encoding)) == text
+
+
+# --- HTML as a browser reads it ---------------------------------------------------------------
+
+
+def page_lines(body: str) -> list[tuple[str, int]]:
+    lines, _ = read_html(f"<html>\n<body>\n<div class='content'>\n{body}\n</div>\n</body></html>")
+    return [(line.text, line.number) for line in lines]
+
+
+def test_a_stray_end_of_line_break_or_paragraph_still_ends_the_line() -> None:
+    assert page_lines("<p>您提出的建议收悉。</br>现答复如下：</p>\n<p>一、基本情况</p>") == [
+        ("您提出的建议收悉。", 4),
+        ("现答复如下：", 4),
+        ("一、基本情况", 5),
+    ]
+    assert page_lines("第一段。</p>\n第二段。</p>\n第三段。") == [
+        ("第一段。", 4),
+        ("第二段。", 5),
+        ("第三段。", 6),
+    ]
+
+
+LONG = "近年来，我局积极推进农村电子商务发展，全区共建成村级电商服务站126个。" * 3
+
+
+def test_text_standing_in_a_table_outside_its_cells_is_read_before_it() -> None:
+    lines = page_lines(
+        "<table><tr><td>索引号</td><td>11330000/2024-01</td></tr>\n"
+        "<p>（此件公开发布）</p>\n未放进单元格的文字\n"
+        "<tr><td>文号</td><td>柯农建〔2024〕15号</td></tr></table>\n"
+        f"<p>{LONG}</p><p>{LONG}</p>"
+    )
+    assert [text for text, _ in lines] == [
+        "（此件公开发布）",
+        "未放进单元格的文字",
+        "索引号： 11330000/2024-01",
+        "文号： 柯农建〔2024〕15号",
+        LONG,
+        LONG,
+    ]

@@ -163,6 +163,9 @@ class _Renderer:
 
     def _table(self, table: Element) -> None:
         self.flush()
+        for stray in _fostered(table):
+            self.node(stray)
+            self.flush()
         for row in _rows(table):
             cells = [c for c in row.children if isinstance(c, Element) and c.tag in ("td", "th")]
             rendered = [_cell_lines(cell) for cell in cells]
@@ -178,6 +181,35 @@ class _Renderer:
 def _has_rows(table: Element) -> bool:
     """A table of rows; else (broken markup: text straight in `<table>`) read as a block."""
     return next(_rows(table), None) is not None
+
+
+_TABLE_PARTS = frozenset(
+    {"tr", "td", "th", "thead", "tbody", "tfoot", "caption", "colgroup", "col"}
+)
+
+
+def _fostered(table: Element) -> Iterator[Element | Text]:
+    """Text and blocks standing in a table outside any cell (broken markup, common on old
+    sites): HTML5 moves them before the table, and so they are read there, not lost."""
+    for child in table.children:
+        if isinstance(child, Text):
+            if child.text.strip():
+                yield child
+        elif child.tag in ("thead", "tbody", "tfoot", "tr"):
+            yield from _fostered_in(child)
+        elif child.tag not in _TABLE_PARTS:
+            yield child
+
+
+def _fostered_in(part: Element) -> Iterator[Element | Text]:
+    for child in part.children:
+        if isinstance(child, Text):
+            if child.text.strip():
+                yield child
+        elif child.tag == "tr":
+            yield from _fostered_in(child)
+        elif child.tag not in _TABLE_PARTS:
+            yield child
 
 
 def _rows(table: Element) -> Iterator[Element]:

@@ -1,6 +1,7 @@
 """Saved HTML as a small tree, built with the standard library's `html.parser`: elements
 with their attributes and source lines, text with its line, the implied ends HTML allows
-(`<p>` before a block, `<li>`, `<td>`, `<tr>` …) applied.
+(`<p>` before a block, `<li>`, `<td>`, `<tr>` …) applied, and a stray `</br>` or `</p>` read
+as HTML5 reads it.
 
 Nesting is bounded: an element deeper than `MAX_DEPTH` is kept as a sibling of the deepest
 one instead of its child, so a page of thousands of nested elements (hostile or broken)
@@ -88,6 +89,10 @@ class _TreeBuilder(HTMLParser):
             if self.stack[index].tag == tag:
                 del self.stack[index:]
                 return
+        # As HTML5 reads them (and browsers show them): a stray `</br>` is a line break, a
+        # `</p>` with no paragraph open an empty paragraph, so both still end a line.
+        if tag in ("br", "p"):
+            self.stack[-1].children.append(Element(tag, {}, self.getpos()[0]))
 
     def handle_data(self, data: str) -> None:
         self.stack[-1].children.append(Text(data, self.getpos()[0]))
