@@ -321,3 +321,19 @@ def test_5000_tags_on_one_reply_give_output_that_grows_linearly(
     assert max(p.stat().st_size for p in pages if p.parent.name != "tags") < 16_000
     total = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     assert total < 60_000_000  # about 9 MB here; before, this many tags would write GBs
+
+
+def test_feeds_list_a_bounded_number_of_tags(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A feed per tag, each with the reply and its tags, would grow with the square too."""
+    archive, output = built
+    tags = ", ".join(f"主题{i}" for i in range(30))
+    write("many.md", f"tags: [{tags}]\n")(archive)
+    status = main(
+        ["build", "--no-search", "--base-url", "https://example.org/", "--source", str(archive)]
+        + ["--output", str(output)]
+    )
+    assert status == 0, capsys.readouterr().err
+    feed = (output / "tags" / "zhuti-29" / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<category ") == 10
