@@ -25,8 +25,9 @@ PAGE_SECONDS = 30.0
 T = TypeVar("T")
 
 
-class PageTimeout(Exception):
-    """Raised inside a page's reading when its time is up."""
+class PageTimeout(BaseException):
+    """Raised inside a page's reading when its time is up: a BaseException, so that no
+    `except Exception` of a reader or a library it calls can swallow it."""
 
 
 def not_a_regular_file(path: Path) -> str | None:
