@@ -194,9 +194,13 @@ class OutputGate:
         unchanged = len(self.produced) - len(self.changed)
         removed = self._unproduced() if prune else self._dropped()
         checkpoint("journal")
-        write_journal(self.output, self.changed, removed, sorted(self.produced))
-        checkpoint("committed")
-        roll_forward(self.output)
+        if self.changed or removed:
+            write_journal(self.output, self.changed, removed, sorted(self.produced))
+            checkpoint("committed")
+            roll_forward(self.output)
+        else:  # nothing to move: no journal (and no sync) for a build that changed nothing
+            _write_owned(self.output / HIDDEN, sorted(self.produced))
+            shutil.rmtree(self.staging, ignore_errors=True)
         return WriteReport(tuple(self.changed), unchanged, removed, self._manifest())
 
     def abort(self) -> None:
@@ -257,6 +261,7 @@ def roll_forward(output: Path) -> None:
     hidden = output / HIDDEN
     journal = json.loads((hidden / JOURNAL).read_bytes())
     staging = hidden / "staging"
+    _move_new_folders(staging, output)
     folders: set[str] = set()
     for path in journal["moves"]:
         source = staging / path
@@ -271,12 +276,20 @@ def roll_forward(output: Path) -> None:
         (output / path).unlink(missing_ok=True)
         checkpoint("remove")
     _remove_emptied(output, journal["removes"])
-    owned = json.dumps(journal["owned"], ensure_ascii=False).encode()
-    if not _holds(hidden / OWNED, owned):
-        _write_whole(hidden / OWNED, owned)
+    _write_owned(hidden, journal["owned"])
     shutil.rmtree(staging, ignore_errors=True)
     (hidden / JOURNAL).unlink()
     checkpoint("done")
+
+
+def _move_new_folders(staging: Path, output: Path) -> None:
+    """Move each staged top-level folder the output has not got in one rename (a first
+    build moves a few folders, not every file): all its files are moves of the journal."""
+    with contextlib.suppress(FileNotFoundError), os.scandir(staging) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and not os.path.lexists(output / entry.name):
+                os.rename(entry.path, output / entry.name)
+                checkpoint("move")
 
 
 def recover(output: Path) -> bool:
@@ -319,6 +332,12 @@ def foreign_files(output: Path, known: Iterable[str] = ()) -> list[str]:
     if not owned:
         foreign += [f"{name}/" for name in KEPT_FOLDERS if (output / name).exists()]
     return sorted(foreign)
+
+
+def _write_owned(hidden: Path, owned: list[str]) -> None:
+    data = json.dumps(owned, ensure_ascii=False).encode()
+    if not _holds(hidden / OWNED, data):
+        _write_whole(hidden / OWNED, data)
 
 
 def _holds(path: Path, data: bytes) -> bool:

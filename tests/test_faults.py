@@ -192,8 +192,8 @@ def test_a_full_disk_is_one_line_and_the_output_stays(
     )
     err = capsys.readouterr().err
     assert status == 1
-    assert "no space left on the disk of the output folder: the build had staged" in err
-    assert " MB of new pages when it ran out (" in err
+    assert "no space left on the disk of the output folder: the new pages need more than" in err
+    assert " MB staged when it filled up (" in err and " MB were free)" in err
     assert "Traceback" not in err and "bug" not in err
     assert site(output) == before
     assert not (output / HIDDEN / "staging").exists()
@@ -317,5 +317,20 @@ def test_a_real_full_disk_leaves_the_output_and_says_so(
     done = run_build(tmp_path / "source", tmpfs)
     assert done.returncode == 1, done.stderr
     assert "no space left on the disk of the output folder" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert site(tmpfs) == first
+
+
+def test_a_read_only_mount_is_one_line_and_kept(
+    versions: tuple[Path, Path, dict, dict], tmpfs: Path, tmp_path: Path
+) -> None:
+    source, _, first, _ = versions
+    shutil.copytree(source, tmp_path / "source")
+    assert run_build(tmp_path / "source", tmpfs).returncode == 0
+    make_version_two(tmp_path / "source")
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    done = run_build(tmp_path / "source", tmpfs)
+    assert done.returncode == 1
+    assert "the output folder is not writable (Read-only file system:" in done.stderr
     assert "Traceback" not in done.stderr
     assert site(tmpfs) == first

@@ -135,6 +135,7 @@ class Builder:
 
     def _locked_build(self, changed: Iterable[Path] | None) -> BuildReport:
         output = self.options.output_dir
+        free = _free_bytes(output)
         try:
             with locked(output, self.options.lock_wait):
                 checkpoint("locked")
@@ -143,7 +144,7 @@ class Builder:
         except OutputBusy as busy:
             raise BuildFailed([Problem(output, 0, str(busy), "")]) from None
         except OSError as error:
-            problem = _output_problem(output, error)
+            problem = _output_problem(output, error, free)
             if problem is None:
                 raise
             raise BuildFailed([problem]) from None
@@ -413,16 +414,16 @@ def _check_output_folder(options: BuildOptions, known: Iterable[str]) -> list[Pr
     return []
 
 
-def _output_problem(output: Path, error: OSError) -> Problem | None:
-    """One line for a full disk or an output that cannot be written (else `None`)."""
+def _output_problem(output: Path, error: OSError, free: int) -> Problem | None:
+    """One line for a full disk or an output that cannot be written (else `None`);
+    `free`: the bytes the disk had free when the build began."""
     if error.errno in NO_SPACE:
-        staged = getattr(error, "staged", 0)
-        free = _free_bytes(output)
+        staged = _megabytes(getattr(error, "staged", 0))
         what = (
-            f"no space left on the disk of the output folder: the build had staged "
-            f"{_megabytes(staged)} of new pages when it ran out ({_megabytes(free)} free)"
+            f"no space left on the disk of the output folder: the new pages need more than "
+            f"the {staged} staged when it filled up ({_megabytes(free)} were free)"
         )
-        return Problem(output, 0, what, "free at least that much more, or build elsewhere")
+        return Problem(output, 0, what, f"free more than {staged}, or build elsewhere")
     if error.errno in NOT_WRITABLE:
         where = error.filename or output
         what = f"the output folder is not writable ({error.strerror}: {where})"
