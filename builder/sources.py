@@ -98,6 +98,8 @@ class _Walk:
 
     def entry(self, entry: os.DirEntry[str], seen: set[str]) -> None:
         path, is_md = Path(entry.path), entry.name.endswith(".md")
+        if not (is_md or entry.is_symlink() or entry.is_dir(follow_symlinks=False)):
+            return  # a plain file beside the replies (no system call: the entry's type)
         try:
             info = entry.stat()
         except OSError as error:
