@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from builder.i18n import _
+from builder.i18n import _, translate
 
 
 class Severity(Enum):
@@ -36,8 +36,8 @@ class Problem:
         where = quote_odd(_display_path(self.path, root))
         location = f"{where}:{self.line}" if self.line > 0 else where
         prefix = _("warning: ") if self.severity is Severity.WARNING else ""
-        hint = f" ({_one_line(_(self.hint))})" if self.hint else ""
-        return f"{location}: {prefix}{_one_line(_(self.message))}{hint}"
+        hint = f" ({_one_line(translate(self.hint))})" if self.hint else ""
+        return f"{location}: {prefix}{_one_line(translate(self.message))}{hint}"
 
 
 def warning(path: Path, line: int, message: str, hint: str = "") -> Problem:

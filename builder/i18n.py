@@ -3,7 +3,8 @@
 The language is `--lang`, else `REPLY_ARCHIVE_LANG`, else the locale (`LC_ALL`,
 `LC_MESSAGES`, `LANG`): Chinese when it starts with `zh`, English otherwise. English is the
 source text; `locale/zh_CN/LC_MESSAGES/reply-archive.po` holds the Chinese, compiled to `.mo`
-by `scripts/catalogue.sh` (Babel). The `path:line:` prefix and exit statuses never change.
+by `python scripts/catalogue.py` (Babel). The `path:line:` prefix and exit statuses
+never change.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gettext as _gettext
 import os
+import re
 from pathlib import Path
 
 DOMAIN = "reply-archive"
@@ -88,3 +90,63 @@ ARGPARSE_WORDS = (
     N_("not allowed with argument %s"),
     N_("ignored explicit argument %r"),
 )
+
+# Words built outside a problem's call (config.did_you_mean, model's drafts).
+OTHER_WORDS = (
+    N_("known keys: {keys}"),
+    N_("missing {keys}"),
+    N_("complete"),
+    N_("fill them in and delete `draft: true`"),
+    N_("delete `draft: true`"),
+)
+
+
+def translate(message: str) -> str:
+    """`message` in the language spoken: as a whole, or as an instance of a catalogued
+    template (`unknown kind `{word}``), its values kept and themselves translated."""
+    if _language == "en" or not message:
+        return message
+    found = _translation.gettext(message)
+    if found != message:
+        return found
+    for pattern, names, target in _templates():
+        match = pattern.fullmatch(message)
+        if match:
+            values = {name: translate(match.group(f"v{i}")) for i, name in enumerate(names)}
+            return _fill(target, values)
+    return message
+
+
+def _fill(target: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(0), m.group(0)), target)
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]+\}")
+_GROUP = re.compile(r"\(\?P<v\d+>\.\+\?\)")
+_compiled: dict[int, list[tuple[re.Pattern[str], list[str], str]]] = {}
+
+
+def _templates() -> list[tuple[re.Pattern[str], list[str], str]]:
+    """The catalogue's templates (messages with `{…}`), the most specific first."""
+    key = id(_translation)
+    if key not in _compiled:
+        catalogue: dict[object, str] = getattr(_translation, "_catalog", {})
+        found = []
+        for source, target in catalogue.items():
+            if isinstance(source, str) and _PLACEHOLDER.search(source) and target:
+                found.append(_template(source, target))
+        found.sort(key=lambda t: -len(_GROUP.sub("", t[0].pattern)))
+        _compiled.clear()
+        _compiled[key] = found
+    return _compiled[key]
+
+
+def _template(source: str, target: str) -> tuple[re.Pattern[str], list[str], str]:
+    names, parts, last = [], [], 0
+    for index, placeholder in enumerate(_PLACEHOLDER.finditer(source)):
+        parts.append(re.escape(source[last : placeholder.start()]))
+        parts.append(f"(?P<v{index}>.+?)")
+        names.append(placeholder.group(0))
+        last = placeholder.end()
+    parts.append(re.escape(source[last:]))
+    return re.compile("".join(parts), re.S), names, target

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import gettext
+import importlib.util
 import io
+import types
 from pathlib import Path
 
 import pytest
@@ -15,24 +16,13 @@ from babel.messages.pofile import read_po
 from builder import i18n
 from builder.cli import main
 
+from .conftest import REPO_ROOT
+
 BUILDER = Path(__file__).resolve().parent.parent / "builder"
 CATALOGUE = BUILDER / "locale" / "zh_CN" / "LC_MESSAGES" / "reply-archive"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-
-# Modules whose messages are not yet marked for translation (they are shown in English).
-# Remove a module from here once its messages go through `_()`.
-NOT_YET_TRANSLATED = {
-    "ingest",
-    "search",
-    "render.py",
-    "serve",
-    "build",
-    "config.py",
-    "markup.py",
-    "model.py",
-    "model_yaml.py",
-    "sources.py",
-}
+INVALID = Path(__file__).parent / "fixtures" / "invalid"
+CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
 
 
 def extracted() -> set[str]:
@@ -53,7 +43,7 @@ def test_every_marked_message_has_a_chinese_translation() -> None:
         if m.id and all(m.string if isinstance(m.string, tuple) else [m.string])
     }
     missing = sorted(extracted() - translated)
-    assert missing == [], "run scripts/catalogue.sh and translate these in the .po file"
+    assert missing == [], "run `python scripts/catalogue.py` and translate these in the .po file"
 
 
 def test_the_shipped_mo_file_is_the_compiled_po_file() -> None:
@@ -65,30 +55,68 @@ def test_the_shipped_mo_file_is_the_compiled_po_file() -> None:
     fresh = gettext.GNUTranslations(compiled)
     with CATALOGUE.with_suffix(".mo").open("rb") as file:
         shipped = gettext.GNUTranslations(file)
-    assert shipped._catalog == fresh._catalog, "run scripts/catalogue.sh"  # type: ignore[attr-defined]
+    messages = {k: v for k, v in shipped._catalog.items() if k}  # type: ignore[attr-defined]
+    assert messages == {k: v for k, v in fresh._catalog.items() if k}, "run scripts/catalogue.py"  # type: ignore[attr-defined]
 
 
-def literal_messages(path: Path) -> list[str]:
-    """Calls that make a problem from a string written in place, not through `_()`."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call):
-            continue
-        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-        if name not in ("Problem", "warning") or len(node.args) < 3:
-            continue
-        for argument in node.args[2:4]:
-            if isinstance(argument, ast.Constant | ast.JoinedStr):
-                found.append(f"{path.relative_to(BUILDER)}:{node.lineno}")
-    return found
+def load_catalogue_script() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "catalogue", REPO_ROOT / "scripts" / "catalogue.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_every_message_that_reaches_a_problem_is_marked_for_translation() -> None:
-    unmarked = []
-    for path in sorted(BUILDER.rglob("*.py")):
-        if path.relative_to(BUILDER).parts[0] not in NOT_YET_TRANSLATED:
-            unmarked += literal_messages(path)
-    assert unmarked == [], "wrap these messages and hints in _() (builder.i18n)"
+def test_every_message_that_reaches_a_problem_is_in_the_catalogue() -> None:
+    """A message or hint written in place (`Problem(path, line, f"...")`), by anyone, later
+    too: its text or f-string template must have a translation."""
+    script = load_catalogue_script()
+    with CATALOGUE.with_suffix(".po").open("rb") as file:
+        catalogue = read_po(file, locale="zh_CN")
+    done = {(m.id[0] if isinstance(m.id, tuple) else m.id) for m in catalogue if m.string}
+    found = script.messages()
+    lacking = sorted(
+        f"{sorted(places)[0]}: {message}"
+        for message, places in found.items()
+        if (message[0] if isinstance(message, tuple) else message) not in done
+    )
+    assert lacking == [], "run `python scripts/catalogue.py` and translate these in the .po"
+    assert len(found) > 150  # (the extraction found the problems' texts at all)
+
+
+def test_a_template_keeps_its_values_and_translates_them() -> None:
+    i18n.use("zh_CN")
+    try:
+        assert i18n.translate("unknown kind `opinion`") == "未知的类别 `opinion`"
+        assert i18n.translate("draft, not published: complete") == "草稿，不发布：内容完整"
+        assert i18n.translate("nothing like a message") == "nothing like a message"
+    finally:
+        i18n.use("en")
+    assert i18n.translate("unknown kind `opinion`") == "unknown kind `opinion`"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_error_fixtures_in_both_languages(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each message in Chinese, at the same `path:line:`, with the same exit status."""
+    source = INVALID / case
+    output = tmp_path / "output"
+    said = {}
+    for lang, expected in (("en", "expected.txt"), ("zh-CN", "expected.zh-CN.txt")):
+        argv = ["build", "--no-search", "--no-cache", "--source", str(source), "--lang", lang]
+        assert main([*argv, "--output", str(output)]) == 1
+        lines = [
+            line for line in capsys.readouterr().err.splitlines() if line.startswith("content/")
+        ]
+        assert lines == (source / expected).read_text(encoding="utf-8").splitlines()
+        said[lang] = lines
+    where = [line.split(": ", 1)[0] for line in said["en"]]
+    assert [line.split(": ", 1)[0] for line in said["zh-CN"]] == where
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in line) for line in said["zh-CN"])
+    assert not output.exists()
 
 
 @pytest.mark.parametrize(
