@@ -4,7 +4,10 @@ import can be compared with the text import field by field."""
 
 from __future__ import annotations
 
+import functools
 import html
+import re
+import tempfile
 from email import charset as email_charset
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
@@ -12,6 +15,31 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+PATTERNS = Path(__file__).resolve().parent / "fixtures" / "ingest-patterns"
+
+
+@functools.cache
+def small_font() -> str:
+    """Noto Sans CJK SC cut down (once a run) to the characters these pages use: a PDF
+    with it is made in a few milliseconds, where the whole font costs half a second."""
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection
+
+    from builder.ingest.decoding import decode
+
+    texts = [TITLE, *(f"{label}{value}" for label, value in FIELDS), *LETTER]
+    for page in sorted(PATTERNS.glob("*.txt")):
+        text = decode(page.read_bytes())
+        texts.append(text if isinstance(text, str) else "")
+    characters = "".join(texts) + "".join(chr(c) for c in range(0x20, 0x7F)) + "\u3000"
+    font = TTCollection(str(CJK_FONT), lazy=True).fonts[2]  # SC: simplified Chinese
+    subsetter = subset.Subsetter()
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    path = Path(tempfile.mkdtemp(prefix="cjk-font-")) / "NotoSansCJKsc-subset.otf"
+    font.save(str(path))
+    return str(path)
+
 
 TITLE = "关于市十六届人大二次会议第37号建议的答复"
 FIELDS = [
@@ -135,7 +163,7 @@ def write_pdf(path: Path, *, size: int = 12, spacing: float = 8) -> Path:
             self.cell(0, 10, f"- {self.page_no()} -", align="C")
 
     pdf = Printed(format="A4")
-    pdf.add_font("noto", fname=str(CJK_FONT), collection_font_number=2)
+    pdf.add_font("noto", fname=small_font())
     pdf.set_font("noto", size=size)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -152,5 +180,66 @@ def write_scanned_pdf(path: Path) -> Path:
     pdf = FPDF(format="A4")
     pdf.add_page()
     pdf.rect(20, 20, 100, 50, style="F")
+    pdf.output(str(path))
+    return path
+
+
+# --- any page's lines in each format (the pattern pages of tests/fixtures/ingest-patterns) --
+
+
+def lines_html(lines: list[str], charset: str) -> str:
+    """The lines as a site shows them: `label<tab>value` lines as table rows, gaps of
+    spaces kept with `&nbsp;` (HTML would collapse them), each other line a paragraph."""
+    body = "".join(_line_html(line) for line in lines)
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="{charset}"></head>\n<body>\n'
+        f'<div class="article">\n{body}</div>\n</body></html>\n'
+    )
+
+
+def _line_html(line: str) -> str:
+    if "\t" in line:
+        cells = "".join(f"<td>{html.escape(cell.strip())}</td>" for cell in line.split("\t"))
+        return f"<table><tr>{cells}</tr></table>\n"
+    return (
+        "<p>" + re.sub(r" {2,}", lambda gap: "&nbsp;" * len(gap[0]), html.escape(line)) + "</p>\n"
+    )
+
+
+def write_lines_mht(path: Path, lines: list[str]) -> Path:
+    """The lines as a page saved into one file: GBK quoted-printable where GBK holds them."""
+    try:
+        "".join(lines).encode("gbk")
+        charset = "gbk"
+    except UnicodeEncodeError:
+        charset = "utf-8"
+    codec = email_charset.Charset(charset)
+    codec.body_encoding = email_charset.QP
+    message = MIMEMultipart("related", type="text/html")
+    message.attach(MIMEText(lines_html(lines, charset), "html", codec))  # type: ignore[arg-type]
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def write_lines_docx(path: Path, lines: list[str]) -> Path:
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
+def write_lines_pdf(path: Path, lines: list[str]) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("noto", fname=small_font())
+    pdf.set_font("noto", size=12)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for line in lines:  # the font has no tab: a tab prints as a gap of spaces
+        pdf.multi_cell(width, 8, line.replace("\t", "    "), new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
     return path

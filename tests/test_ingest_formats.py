@@ -7,6 +7,7 @@ import io
 import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from builder.ingest.html import read_html
 from builder.ingest.pdf import pdf_lines
 
 from . import format_fixtures as fmt
+from .conftest import REPO_ROOT
 from .test_ingest import read_content
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -319,3 +321,37 @@ def test_text_standing_in_a_table_outside_its_cells_is_read_before_it() -> None:
         LONG,
         LONG,
     ]
+
+
+# --- every pattern page, as .mht, .docx and .pdf -----------------------------------------------
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+import import_quality  # noqa: E402
+
+TEXT_PATTERNS = [
+    (page, expected)
+    for page, expected in import_quality.pages_in(import_quality.DEFAULT)
+    if page.suffix == ".txt"
+]
+WRITERS: dict[str, Callable[[Path, list[str]], Path]] = {
+    ".mht": fmt.write_lines_mht,
+    ".docx": fmt.write_lines_docx,
+    ".pdf": fmt.write_lines_pdf,
+}
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_every_text_pattern_imports_as_well_in_each_format(suffix: str, tmp_path: Path) -> None:
+    """The pattern pages (letterheads, field tables copied as text, split titles …) written
+    as the other formats: every field their `.yaml` names is still right."""
+    if suffix == ".pdf" and not fmt.CJK_FONT.is_file():
+        pytest.skip(f"no CJK font at {fmt.CJK_FONT} (fonts-noto-cjk)")
+    assert len(TEXT_PATTERNS) >= 15
+    score = import_quality.Score()
+    for page, expected in TEXT_PATTERNS:
+        text = decode(page.read_bytes())
+        assert isinstance(text, str)
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        converted = WRITERS[suffix](tmp_path / f"{page.stem}{suffix}", lines)
+        import_quality.score_page(converted, expected, tmp_path / page.stem, score)
+    assert score.wrong == []

@@ -14,6 +14,9 @@ from builder.ingest.fields import find_fields, key_of, normalise_label
 from builder.ingest.page import Line
 from builder.ingest.tree import BLOCK, SPACE, Element, Text, find, inline_text, parse_html, walk
 
+_NBSP_GAP = re.compile(r"[ \xa0]*\xa0[ \xa0]+|[ \xa0]+\xa0[ \xa0]*")
+"""A gap of `&nbsp;`s, how sites set fields apart on a line (`发布机构&nbsp;&nbsp;某局&nbsp;&nbsp;
+发布日期…`): two spaces, as in a text file, so that the fields are told apart."""
 _TITLE_PARTS = re.compile(r"\s*[_|｜]\s*|\s+[-–—]+\s+")
 
 
@@ -145,7 +148,7 @@ class _Renderer:
         self.buffer.append(text)
 
     def flush(self) -> None:
-        text = "".join(self.buffer).strip()
+        text = _NBSP_GAP.sub("  ", "".join(self.buffer)).strip()
         if text:
             self.lines.append((Line(text, self.buffer_line), self.zone))
         self.buffer = []

@@ -23,7 +23,8 @@ _PAGE_NUMBER = re.compile(
 )
 _SENTENCE_END = frozenset("。！？；：:!?;")
 _CLOSING = "”’」』）)\"'"
-_FIELD_START = re.compile(r"[\u4e00-\u9fff ]{1,8}[:：]")
+_FIELD_START = re.compile(r"[\u4e00-\u9fff]{2,8}\s*[:：]\s*\S")
+_FIELD_GAP = re.compile(r"\S(?: {2,}|\t|\u3000)\S")
 """A line the margin broke before a field label (`文号：…`): the fields keep a space."""
 _MARGIN_SLACK = 2.0
 
@@ -68,11 +69,12 @@ def _raw_lines(data: bytes) -> list[tuple[str, int]] | Undecodable:
 def _joined(lines: list[tuple[str, int]]) -> Iterator[Line]:
     margin = _margin(lines)
     paragraph, start = "", 0
-    for text, number in lines:
+    for index, (text, number) in enumerate(lines):
         if not paragraph:
             start = number
         paragraph = _glue(paragraph, text)
-        if not _runs_on(text, margin):
+        after = lines[index + 1][0] if index + 1 < len(lines) else ""
+        if not _runs_on(text, after, margin):
             yield Line(paragraph, start)
             paragraph = ""
     if paragraph:
@@ -88,12 +90,15 @@ def _margin(lines: list[tuple[str, int]]) -> float | None:
     return widths[0]
 
 
-def _runs_on(text: str, margin: float | None) -> bool:
-    return (
-        margin is not None
-        and _width(text) >= margin - _MARGIN_SLACK
-        and text.rstrip(_CLOSING)[-1:] not in _SENTENCE_END
-    )
+def _runs_on(text: str, after: str, margin: float | None) -> bool:
+    """Whether the paragraph goes on after `text`: it reaches the margin, ends no sentence,
+    and is not a line of fields (`发布时间：…   来源：…`) followed by what is no field (the
+    addressee, the text), which only happens to be as wide as the full lines."""
+    if margin is None or _width(text) < margin - _MARGIN_SLACK:
+        return False
+    if text.rstrip(_CLOSING)[-1:] in _SENTENCE_END:
+        return False
+    return not (_FIELD_GAP.search(text) and not _FIELD_START.match(after))
 
 
 def _glue(before: str, after: str) -> str:
