@@ -31,14 +31,33 @@ def _is_safe_link(url: str) -> bool:
 
 def render_body(text: str, path: Path, first_line: int) -> tuple[str, list[Problem]]:
     """The body's HTML and warnings (an `#` heading, an image from elsewhere) with lines."""
-    plain = _plain_html(text)
-    if plain is not None:
-        return plain, []
+    control = _CONTROL.search(text)
+    if control is None:
+        plain = _plain_html(text)
+        if plain is not None:
+            return plain, []
+        controls: list[Problem] = []
+    else:
+        controls = [_control_warning(text, control.start(), path, first_line)]
+        text = _CONTROL.sub("\ufffd", text)
     parser = _parser()
     tokens = parser.parse(text)
-    problems = _demote_top_headings(tokens, path, first_line)
+    problems = controls + _demote_top_headings(tokens, path, first_line)
     problems += _images_to_links(tokens, path, first_line)
     return parser.renderer.render(tokens, parser.options, {}), problems
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters HTML does not allow (a tab and line breaks are fine)."""
+
+
+def _control_warning(text: str, at: int, path: Path, first_line: int) -> Problem:
+    return warning(
+        path,
+        first_line + text.count("\n", 0, at),
+        f"a control character U+{ord(text[at]):04X} in the body is shown as \ufffd",
+        "remove it (it is often left by a copy from a PDF or Word)",
+    )
 
 
 def _demote_top_headings(tokens: Sequence[Token], path: Path, first_line: int) -> list[Problem]:

@@ -337,3 +337,18 @@ def test_feeds_list_a_bounded_number_of_tags(
     assert status == 0, capsys.readouterr().err
     feed = (output / "tags" / "zhuti-29" / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("<category ") == 10
+
+
+def test_a_control_character_in_a_body_is_a_warning_and_never_in_a_page(
+    built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive, output = built
+    write("ctrl.md", text=REPLY.format(extra="") + "\n第二段\x07有铃声\x0c，【三】\x00。\n")(
+        archive
+    )
+    status, err = build(archive, output, capsys)
+    assert status == 0, err
+    assert "content/replies/ctrl.md:10: warning: a control character U+0007" in err
+    page = next(output.rglob("ctrl.html")).read_text(encoding="utf-8")
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", page)
+    assert "第二段\ufffd有铃声" in page
