@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import html
+import quopri
 import re
 import tempfile
 from email import charset as email_charset
@@ -242,4 +243,18 @@ def write_lines_pdf(path: Path, lines: list[str]) -> Path:
     for line in lines:  # the font has no tab: a tab prints as a gap of spaces
         pdf.multi_cell(width, 8, line.replace("\t", "    "), new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(path))
+    return path
+
+
+def wrap_page_in_mht(path: Path, page: bytes, charset: str | None) -> Path:
+    """A saved HTML page, bytes as they are, inside a one-file saved page (quoted-printable;
+    the part names `charset`, or none, leaving it to the page's `<meta>`)."""
+    from email.mime.nonmultipart import MIMENonMultipart
+
+    message = MIMEMultipart("related", type="text/html")
+    part = MIMENonMultipart("text", "html", **({"charset": charset} if charset else {}))
+    part.set_payload(quopri.encodestring(page).decode("ascii"))
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    message.attach(part)
+    path.write_bytes(message.as_bytes())
     return path

@@ -355,3 +355,31 @@ def test_every_text_pattern_imports_as_well_in_each_format(suffix: str, tmp_path
         converted = WRITERS[suffix](tmp_path / f"{page.stem}{suffix}", lines)
         import_quality.score_page(converted, expected, tmp_path / page.stem, score)
     assert score.wrong == []
+
+
+HTML_PATTERNS = [
+    (page, expected)
+    for page, expected in import_quality.pages_in(import_quality.DEFAULT)
+    if page.suffix == ".html"
+]
+
+
+@pytest.mark.parametrize("charset", ["declared", "meta-only"])
+def test_every_html_pattern_saved_as_one_file_imports_as_well(charset: str, tmp_path: Path) -> None:
+    assert len(HTML_PATTERNS) >= 3
+    score = import_quality.Score()
+    for page, expected in HTML_PATTERNS:
+        raw = page.read_bytes()
+        named = None
+        if charset == "declared":
+            named = "utf-8" if isinstance(_utf8(raw), str) else "gb18030"
+        mht = fmt.wrap_page_in_mht(tmp_path / f"{page.stem}.mht", raw, named)
+        import_quality.score_page(mht, expected, tmp_path / "out" / page.stem, score)
+    assert score.wrong == []
+
+
+def _utf8(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
