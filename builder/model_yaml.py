@@ -124,8 +124,13 @@ def parse_front_matter(
 def _may_nest_deeply(text: str) -> bool:
     """Whether `text` may nest past `MAX_DEPTH`, for the composer that counts (an
     overestimate: every bracket and list marker counted, quoted or not)."""
+    if _DEEP_INDENT.search(text):
+        return True  # (mappings nest by indentation alone)
     markers = sum(text.count(marker) for marker in ("[", "{", "- ", "? "))
     return markers > MAX_DEPTH and _rough_depth(text) > MAX_DEPTH // 2
+
+
+_DEEP_INDENT = re.compile(rf"(?:^|\n) {{{MAX_DEPTH - 1},}}\S")
 
 
 def _rough_depth(text: str) -> int:

@@ -96,6 +96,11 @@ FRONT_MATTER_CASES = {
         7,
         "nested",
     ),
+    "nested by indentation": (
+        "contacts:\n" + "".join(" " * i + f"层{i}:\n" for i in range(1, 1000)),
+        0,
+        "nested",
+    ),
     "5000 digits": ("number: " + "9" * 5000 + "\n", 6, "digits"),
     "5000 digits in a list": ("tags: [" + "1" * 5000 + "]\n", 6, "digits"),
     "duplicate key": ("title: 又一个标题\n", 6, "lines 2 and 6"),
