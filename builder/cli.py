@@ -12,7 +12,7 @@ import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO, TypeAlias
+from typing import Any, NoReturn, TextIO, TypeAlias
 
 from builder import __version__, i18n
 from builder.build import BuildOptions, BuildReport, build, check
@@ -87,8 +87,26 @@ def _lang_flag(argv: list[str]) -> str | None:
     return None
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help in the language spoken, each text looked up in the catalogue as it is shown."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return i18n.translate(action.help) if action.help else action.help
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(i18n.translate(heading) if heading else heading)
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(i18n.translate(text) if text else text)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that names the nearest command or option to a mistyped one."""
+    """argparse that names the nearest command or option to a mistyped one, and speaks the
+    language chosen."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         choices = action.choices

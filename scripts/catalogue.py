@@ -6,8 +6,9 @@
 Messages are found two ways: calls of `_()`, `N_()` and `ngettext()` (Babel's extractor), and
 every text that reaches a problem written in place (the message and hint of `Problem()`,
 `warning()` and `.error()`, and strings assigned to `hint`, `reason`, `message` or a
-`*_HINTS` table), an f-string as a template (`unknown kind `{word}``): `i18n.translate`
-matches a message against the templates and keeps its values. New messages get an empty
+`*_HINTS` table) and every help text (`help=`, `description=`, argument groups); an
+f-string is a template (`unknown kind `{word}``): `i18n.translate` matches a message
+against the templates and keeps its values. New messages get an empty
 translation in the .po to fill in; messages no longer in the code are dropped.
 """
 
@@ -29,8 +30,9 @@ BUILDER = ROOT / "builder"
 LOCALE = BUILDER / "locale"
 DOMAIN = "reply-archive"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-CALLS = {"Problem": (2, 3), "warning": (2, 3), "error": (1, 2)}
-"""Calls whose arguments (by position) are a message and a hint."""
+CALLS = {"Problem": (2, 3), "warning": (2, 3), "error": (1, 2), "add_argument_group": (0, 1)}
+"""Calls whose arguments (by position) are a message and a hint (or a help section's title
+and text); `help=` and `description=` anywhere are help texts."""
 NAMES = ("hint", "reason", "message")
 
 
@@ -59,7 +61,8 @@ def _texts_of(node: ast.AST) -> list[ast.expr]:
         name = getattr(node.func, "id", getattr(node.func, "attr", ""))
         positions = CALLS.get(name, ())
         values = [node.args[i] for i in positions if i < len(node.args)]
-        return values + [k.value for k in node.keywords if k.arg in ("message", "hint")]
+        keywords = ("message", "hint", "help", "description")
+        return values + [k.value for k in node.keywords if k.arg in keywords]
     if isinstance(node, ast.Assign) and len(node.targets) == 1:
         target = node.targets[0]
         name = getattr(target, "id", "")

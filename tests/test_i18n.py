@@ -175,3 +175,20 @@ def test_no_replies_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixt
     assert en[0].startswith("content/replies: no replies found in ")
     assert zh[-1] == "检查未通过：1 个错误，0 个警告"
     assert zh[0].split(": ")[0] == en[0].split(": ")[0] == "content/replies"
+
+
+@pytest.mark.parametrize("command", ["init", "check", "build", "serve", "import"])
+def test_every_help_text_is_in_chinese(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help", "--lang", "zh-CN"])
+    chinese = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main([command, "--help", "--lang", "en"])
+    english = capsys.readouterr().out
+    assert chinese.startswith(f"用法：reply-archive {command}")
+    assert english.startswith(f"usage: reply-archive {command}")
+    # Every line of help text (after the option's own words) is Chinese.
+    for line in chinese.splitlines():
+        words = line.strip()
+        if words and not words.startswith(("-", "用法", "reply-archive", "[", "FILE", "DIR")):
+            assert any("\u4e00" <= c <= "\u9fff" for c in words), line
