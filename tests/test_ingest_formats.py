@@ -17,7 +17,7 @@ import pytest
 
 from builder.cli import main
 from builder.errors import Problem
-from builder.ingest import ImportReport, import_paths, limits, word
+from builder.ingest import ImportReport, import_paths, limits, tree, word
 from builder.ingest.decoding import Undecodable, decode
 from builder.ingest.html import read_html
 from builder.ingest.pdf import pdf_lines
@@ -383,3 +383,12 @@ def _utf8(raw: bytes) -> str | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def test_a_page_of_countless_tags_keeps_a_bounded_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tree, "MAX_ELEMENTS", 1000)
+    root, _ = tree.parse_html("<p>您提出的建议收悉。</p>" + "<b>字</b>" * 5000 + "<p>此复。</p>")
+    assert sum(1 for _ in tree.walk(root)) <= 1001  # the root and 1,000 elements
+    text = tree.inline_text(root)
+    assert text.startswith("您提出的建议收悉。") and text.endswith("此复。")
+    assert text.count("字") == 5000  # past the bound tags are passed over, never their text

@@ -5,7 +5,8 @@ as HTML5 reads it.
 
 Nesting is bounded: an element deeper than `MAX_DEPTH` is kept as a sibling of the deepest
 one instead of its child, so a page of thousands of nested elements (hostile or broken)
-keeps its text and every walk over the tree stays within Python's recursion limit."""
+keeps its text and every walk over the tree stays within Python's recursion limit; and the
+number of elements is bounded by `MAX_ELEMENTS`."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ _IMPLIED_END = {
 }
 MAX_DEPTH = 256
 """Real pages nest a few dozen levels; table layouts of old sites perhaps a hundred."""
+MAX_ELEMENTS = 200_000
+"""Real pages hold a few thousand elements; past this, tags are passed over (their text is
+kept) so that a hostile page cannot fill the memory with elements."""
 SPACE = re.compile(r"[ \t\n\r\f]+")
 _SAVED_FROM = re.compile(r"saved from url=\(\d+\)(\S+)", re.IGNORECASE)
 
@@ -71,8 +75,12 @@ class _TreeBuilder(HTMLParser):
         self.root = Element("#root", {}, 1)
         self.stack = [self.root]
         self.saved_from = ""
+        self.elements = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            return
         self._close_implied(tag)
         element = Element(tag, {k.lower(): v or "" for k, v in attrs}, self.getpos()[0])
         self.stack[-1].children.append(element)
@@ -92,7 +100,9 @@ class _TreeBuilder(HTMLParser):
         # As HTML5 reads them (and browsers show them): a stray `</br>` is a line break, a
         # `</p>` with no paragraph open an empty paragraph, so both still end a line.
         if tag in ("br", "p"):
-            self.stack[-1].children.append(Element(tag, {}, self.getpos()[0]))
+            self.elements += 1
+            if self.elements <= MAX_ELEMENTS:
+                self.stack[-1].children.append(Element(tag, {}, self.getpos()[0]))
 
     def handle_data(self, data: str) -> None:
         self.stack[-1].children.append(Text(data, self.getpos()[0]))
