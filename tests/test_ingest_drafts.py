@@ -211,3 +211,20 @@ def test_a_page_not_imported_is_an_error_and_exit_status_1(tmp_path: Path) -> No
     target.write_text(target.read_text(encoding="utf-8") + "\n编辑补充的一段。\n", encoding="utf-8")
     assert main(["import", str(page), "--into", str(into)]) == 1
     assert "编辑补充的一段" in target.read_text(encoding="utf-8")
+
+
+def test_a_reply_without_a_title_is_a_draft_a_page_that_is_no_reply_an_error(
+    tmp_path: Path,
+) -> None:
+    pages = tmp_path / "pages"
+    _page(pages, "1.txt", _NO_BUREAU.split("\n", 1)[1] + _SIGNED.format(bureau="西湖区民政局"))
+    _page(pages, "2.txt", "今日天气晴，气温二十度。\n")
+    into = tmp_path / "replies"
+    report, _ = _import([pages], into)
+    ((target, reply),) = report.replies  # type: ignore[attr-defined]
+    assert [key for key, _ in reply.missing] == ["title"]
+    assert "\ntitle:  # missing: the page has no 标题 / 名称 field and no heading\n" in (
+        target.read_text(encoding="utf-8")
+    )
+    errors = [p for p in report.problems if p.is_error]  # type: ignore[attr-defined]
+    assert [p.path.name for p in errors] == ["2.txt"]

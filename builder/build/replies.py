@@ -14,7 +14,7 @@ from pathlib import Path
 
 from builder.build.cache import CacheStore, Parsed, body_html, shard_of
 from builder.build.workers import ParseJob, parse_files
-from builder.config import Config
+from builder.config import Config, ImportDefaults
 from builder.errors import Problem, warning
 from builder.i18n import _
 from builder.model import Reply
@@ -148,7 +148,13 @@ class ReplyFiles:
 
 def _reading_part(config: Config) -> Config:
     return dataclasses.replace(
-        config, title="", description="", base_url="", page_size=1, feed_size=1
+        config,
+        title="",
+        description="",
+        base_url="",
+        page_size=1,
+        feed_size=1,
+        import_defaults=ImportDefaults(),  # read by `import` only
     )
 
 

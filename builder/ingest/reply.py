@@ -93,7 +93,7 @@ def extract_reply(
     page: Page, defaults: ImportDefaults | None = None
 ) -> tuple[ImportedReply | None, list[Problem]]:
     """The reply on a page, and what was missing or stood in; None if the page holds no
-    title or no reply text. A reply missing a required key is a draft (`missing`)."""
+    reply text. A reply missing a required key (the title too) is a draft (`missing`)."""
     reading = read(page)
     if not any(line.text and not line.image for line in reading.trailer.text):
         reading.fail(
@@ -112,8 +112,12 @@ def extract_reply(
 
 
 def _reply(reading: Reading, defaults: ImportDefaults) -> ImportedReply | None:
-    title = title_of(reading)
-    if title is None:
+    title = title_of(reading) or ""
+    if not title and not reading.layout.start_found:
+        reading.fail(
+            "the title was not found, nor an addressee or an opening: is it a reply?",
+            "the page has no 标题 / 名称 field and no heading",
+        )
         return None
     parts = parse_title(title)
     proposers, role = proposers_of(reading)
@@ -143,7 +147,7 @@ def _reply(reading: Reading, defaults: ImportDefaults) -> ImportedReply | None:
         contacts=contacts_of(reading),
         source_url=source_url,
         body=to_markdown(body_lines(reading, source_url)),
-        missing=_missing(reading, kind, bureau, published),
+        missing=_missing(reading, title or None, kind, bureau, published),
     )
     _warn_missing(reading, reply)
     _warn_unknown(reading)
@@ -163,11 +167,23 @@ def _region(reading: Reading, bureau: str | None, defaults: ImportDefaults) -> s
     return region_of_reply(reading, bureau) if bureau else None
 
 
+_HOW_TO_FILL = {
+    "title": "add `title:` as the page's heading gives it",
+    "kind": "add `kind:`, or give --kind or [import] kind for the batch",
+    "bureau": "add `bureau:`, or give --bureau or [import] bureau for the batch",
+    "published": "add `published:`, or give --published-from file-time",
+}
+
+
 def _missing(
-    reading: Reading, kind: str | None, bureau: str | None, published: Moment | None
+    reading: Reading,
+    title: str | None,
+    kind: str | None,
+    bureau: str | None,
+    published: Moment | None,
 ) -> tuple[tuple[str, str], ...]:
     """The required keys still without a value, each with why, each said in a warning."""
-    found = {"kind": kind, "bureau": bureau, "published": published}
+    found = {"title": title, "kind": kind, "bureau": bureau, "published": published}
     missing = []
     for key, value in found.items():
         if value is None:
@@ -176,9 +192,7 @@ def _missing(
             reading.warn(
                 reading.first_line,
                 f"{key} not found: {why}; written as a draft",
-                f"add `{key}:`, or give --{key} or [import] {key} for the batch"
-                if key != "published"
-                else "add `published:`, or give --published-from file-time",
+                _HOW_TO_FILL[key],
             )
     return tuple(missing)
 

@@ -36,7 +36,7 @@ def title_of(reading: Reading) -> str | None:
             f"title: no 标题 field; the page's first line is taken as the title: {other.text}",
         )
         return other.text
-    reading.fail("the title was not found", "the page has no 标题 / 名称 field and no heading")
+    reading.lack("title", "the page has no 标题 / 名称 field and no heading")
     return None
 
 

@@ -129,7 +129,7 @@ def slug_of(reply: ImportedReply, with_bureau: bool = False) -> str:
         kind = _KIND_SLUGS.get(reply.kind or "", _PROPOSAL_SLUG)
         slug = f"{place}-{year}-{kind}-{slugify(reply.number)}"
     else:
-        slug = f"{place}-{year}-{short_hash(reply.title + bureau)}"
+        slug = f"{place}-{year}-{short_hash((reply.title or reply.body) + bureau)}"
     if with_bureau and bureau:
         own = bureau.removeprefix(reply.region or "") or bureau
         slug += f"-{slugify(own)}"
