@@ -122,15 +122,17 @@ def _is_plain(parts: list[str]) -> bool:
     return "" not in parts and "." not in parts and ".." not in parts
 
 
-def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
-    """The theme's templates; `compiled`: a folder to keep compiled templates in.
+def make_environment(
+    dirs: list[Path], compiled: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    """The theme's templates; `compiled`: where to keep compiled templates.
 
     A build that finds the theme changed makes a new environment (`build_fingerprints.
     site_key` covers every theme file), so templates are not checked for changes on
     each load (three file stats a page)."""
     env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        bytecode_cache=_CompiledTemplates(compiled) if compiled else None,
+        bytecode_cache=compiled,
         auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -206,21 +208,6 @@ _PLAIN_CALLABLES = frozenset((Linker, jinja2.runtime.Macro))
 class _Environment(jinja2.Environment):
     context_class = _Context
     template_class = _Template
-
-
-class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Jinja's compiled templates in a folder, which a build may be unable to write."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__(str(folder))
-        self.folder = folder
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass  # compiled again next time
 
 
 def _json_ld(view: ReplyView, config: Config) -> Markup:

@@ -151,7 +151,7 @@ def test_a_build_keeps_its_search_state_in_the_cache(years_site: tuple[Path, Pat
     output = built.parent / "with-search"
     build(BuildOptions(source=archive, output=output, search=True))
     stamps = {year: entry_of(output, year).stat().st_ino for year in shard_list(output)}
-    assert list((archive / CACHE_DIR).glob("search-*.pickle"))
+    assert list((archive / CACHE_DIR).glob("search-*.cache"))
     reply = sorted((archive / "content" / "replies").rglob("*.md"))[0]
     year = reply.parent.name
     text = reply.read_text(encoding="utf-8")

@@ -24,6 +24,7 @@ from builder.archive import Archive, make_archive
 from builder.build.cache import (
     CACHE_DIR,
     CacheStore,
+    CompiledTemplates,
     OutputState,
     Parsed,
     code_key,
@@ -180,6 +181,8 @@ class Builder:
                 options.stage("search")
             with _stage(report, "search"):
                 report.warnings += self._search(config)
+        if self.store is not None:
+            report.warnings += tuple(self.store.take_warning())
         return report
 
     def wait(self) -> None:
@@ -275,7 +278,7 @@ class Builder:
         """The Jinja environment and the digests of its templates, kept while the theme (and
         the rest of `site`) is unchanged."""
         if self._templates is None or self._templates[0] != site:
-            env = make_environment(dirs, self.store.folder / "templates" if self.store else None)
+            env = make_environment(dirs, CompiledTemplates(self.store) if self.store else None)
             self._templates = (site, env, template_digests(env, dirs))
         return self._templates[1], self._templates[2]
 

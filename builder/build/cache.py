@@ -2,18 +2,20 @@
 
 Kept under `SOURCE/.reply-archive-cache/` (never inside the output):
 
-- `replies-NN.pickle`: each reply file as last read, keyed by its mtime and size, with the
-  problems found in it, in shards (an edit rewrites one); `slugs.pickle`: the slugs of
+- `replies-NN.cache`: each reply file as last read, keyed by its mtime and size, with the
+  problems found in it, in shards (an edit rewrites one); `slugs.cache`: the slugs of
   group names. Replies are kept without their body HTML (a build that needs a body again
   reads the file again), so loading stays quick.
-- `output-<digest of the output folder's path>.pickle`: the write gate's manifest.
-
-- `search-<digest>.pickle`: what the search stage read of each page, and its shards.
+- `output-<digest of the output folder's path>.cache`: the write gate's manifest.
+- `search-<digest>.cache`: what the search stage read of each page, and its shards.
+- `templates/<name>.cache`: Jinja's compiled templates.
 
 All are keyed by the builder's own code (every module of the package, `code_key`) and
 (for replies) the config: a new version of reply-archive, any edit to its code, or a
-changed `site.toml` starts afresh. A cache that is missing, stale or
-unreadable is ignored; it is never needed for a correct build, only for a quick one.
+changed `site.toml` starts afresh. Every file is sealed with this machine's secret
+(`build.sealed`) and loaded only when its seal checks out: a file planted, truncated or
+corrupted is ignored (and named in one warning). A cache that is missing, stale or
+unreadable is never needed for a correct build, only for a quick one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import copyreg
 import dataclasses
 import gc
 import hashlib
+import io
 import os
 import pickle
 import zlib
@@ -32,9 +35,12 @@ from functools import cache
 from pathlib import Path, PosixPath
 from typing import Any
 
+import jinja2
+
 import builder
+from builder.build.sealed import machine_secret, seal, unseal
 from builder.config import Config
-from builder.errors import Problem
+from builder.errors import Problem, warning
 from builder.markup import render_body
 from builder.model import Reply, validate
 from builder.output import Manifest
@@ -130,6 +136,8 @@ class CacheStore:
     """The cache folder of one archive."""
 
     folder: Path
+    rejected: list[str] = dataclasses.field(default_factory=list)
+    """The files that failed their check since `take_warning` last reported them."""
 
     def load_replies(self, key: str) -> tuple[dict[str, Parsed], dict[str, str]]:
         """The files and group slugs saved with `key` (the part of the config that
@@ -137,8 +145,8 @@ class CacheStore:
         full_key = f"{code_key()}-{key}"
         files: dict[str, Parsed] = {}
         for shard in range(SHARDS):
-            files.update(self._load(f"replies-{shard:02d}.pickle", full_key) or {})
-        slugs = self._load("slugs.pickle", full_key)
+            files.update(self._load(f"replies-{shard:02d}.cache", full_key) or {})
+        slugs = self._load("slugs.cache", full_key)
         return files, slugs if isinstance(slugs, dict) else {}
 
     def save_replies(
@@ -147,9 +155,9 @@ class CacheStore:
         """Save the given shards of the files (see `shard_of`), and the slugs if given."""
         full_key = f"{code_key()}-{key}"
         for shard, files in shards.items():
-            self._save(f"replies-{shard:02d}.pickle", full_key, files)
+            self._save(f"replies-{shard:02d}.cache", full_key, files)
         if slugs is not None:
-            self._save("slugs.pickle", full_key, slugs)
+            self._save("slugs.cache", full_key, slugs)
 
     def load_output(self, output: Path) -> OutputState:
         data = self._load(_output_name(output), code_key())
@@ -165,31 +173,83 @@ class CacheStore:
     def save_search(self, output: Path, key: str, state: object) -> None:
         self._save(_output_name(output, "search"), f"{code_key()}-{key}", state)
 
-    def _load(self, name: str, key: str) -> Any:
+    def take_warning(self) -> list[Problem]:
+        """One warning naming the cache files ignored since the last call, if any."""
+        if not self.rejected:
+            return []
+        names, self.rejected = sorted(set(self.rejected)), []
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        what = f"ignored {len(names)} cache file(s) that failed their check ({shown})"
+        hint = "planted, truncated or corrupted: nothing in them was run; they are made again"
+        return [warning(self.folder, 0, what, hint)]
+
+    def read(self, name: str) -> bytes | None:
+        """The contents saved as `name` (a path inside the folder), if its seal checks out."""
+        secret = machine_secret()
         try:
-            with open(self.folder / name, "rb") as file, collector_paused():
-                stored_key, data = pickle.load(file)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            sealed = (self.folder / name).read_bytes()
+        except OSError:
+            return None  # none yet (or unreadable: saving will say nothing either)
+        contents = unseal(name, sealed, secret) if secret is not None else None
+        if contents is None and secret is not None:
+            self.rejected.append(name)
+        return contents
+
+    def write(self, name: str, contents: bytes) -> None:
+        """Save `contents` as `name`, sealed; nothing when the folder is not writable."""
+        secret = machine_secret()
+        if secret is None:
+            return  # no secret to seal with: no cache
+        target = self.folder / name
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(seal(name, contents, secret))
+            os.replace(temporary, target)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a read-only archive builds without a cache
+
+    def _load(self, name: str, key: str) -> Any:
+        contents = self.read(name)
+        if contents is None:
+            return None
+        try:
+            with collector_paused():
+                stored_key, data = pickle.loads(contents)
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError):
             return None
         except (AttributeError, ImportError, IndexError):
             return None  # written by another version of reply-archive
         return data if stored_key == key else None
 
     def _save(self, name: str, key: str, data: object) -> None:
-        target = self.folder / name
-        temporary = target.with_name(f".{name}.{os.getpid()}.tmp")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as file:
-                _Pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump((key, data))
-            os.replace(temporary, target)
-        except OSError:
-            temporary.unlink(missing_ok=True)  # a read-only archive builds without a cache
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((key, data))
+        self.write(name, buffer.getvalue())
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates (marshalled code), in the store, sealed like the rest."""
+
+    def __init__(self, store: CacheStore) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        contents = self.store.read(_template_name(bucket))
+        if contents is not None:
+            bucket.bytecode_from_string(contents)  # Jinja's own checks follow (its version)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store.write(_template_name(bucket), bucket.bytecode_to_string())
+
+
+def _template_name(bucket: jinja2.bccache.Bucket) -> str:
+    return f"templates/{bucket.key}.cache"
 
 
 def _output_name(output: Path, kind: str = "output") -> str:
     where = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
-    return f"{kind}-{where}.pickle"
+    return f"{kind}-{where}.cache"
 
 
 class _Pickler(pickle.Pickler):
