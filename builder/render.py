@@ -127,7 +127,7 @@ def make_environment(
 ) -> jinja2.Environment:
     """The theme's templates; `compiled`: where to keep compiled templates.
 
-    A build that finds the theme changed makes a new environment (`build_fingerprints.
+    A build that finds the theme changed makes a new environment (`build.fingerprints.
     site_key` covers every theme file), so templates are not checked for changes on
     each load (three file stats a page)."""
     env = _Environment(

@@ -124,7 +124,7 @@ class OutputState:
 
     manifest: Manifest = dataclasses.field(default_factory=dict)
     inputs: bytes = b""
-    """The digest of everything its pages were made from (`build_fingerprints.inputs_key`)."""
+    """The digest of everything its pages were made from (`fingerprints.inputs_key`)."""
     pages: int = 0
     searched: bytes = b""
     """The `inputs` of the pages the search stage last indexed."""

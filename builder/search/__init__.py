@@ -2,11 +2,11 @@
 
 Two indexes of the same records (the pages the templates mark with `data-pagefind-body`):
 
-- `pagefind/`: Pagefind's bundles, one per year (see `search_shards`), for the site served
+- `pagefind/`: Pagefind's bundles, one per year (see `search.shards`), for the site served
   over http(s). They are made by the Pagefind Python package with its *extended* binary,
   the one that segments Chinese.
 - `search/offline-index.js`: a compact index for the site opened from disk, where Pagefind
-  cannot load (see `search_offline`).
+  cannot load (see `search.offline`).
 
 Both folders are written here, not by the output gate (see `output.KEPT_FOLDERS`).
 """

@@ -1,14 +1,14 @@
 """`reply-archive serve`: build, serve the output, rebuild on each save, reload the pages.
 
 Threads, each with one job:
-- the main thread answers HTTP (`serve_http`), each request in a thread of its own;
-- watchdog's thread turns file events into changed files (`serve_watch`);
+- the main thread answers HTTP (`serve.http`), each request in a thread of its own;
+- watchdog's thread turns file events into changed files (`serve.watch`);
 - the builder thread takes them in batches, after a quiet moment, and hands each batch to
   one `Builder` kept for the server's life, which rebuilds what the change affects. While
-  it builds, requests wait (`serve_state.OutputLock`): a half-built site is never served.
+  it builds, requests wait (`serve.state.OutputLock`): a half-built site is never served.
   After a good build the pages reload; after a failed one the last good site stays and
   shows the errors;
-- the search index is refreshed after the pages, in the background (`serve_search`).
+- the search index is refreshed after the pages, in the background (`serve.search`).
 """
 
 from __future__ import annotations
