@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import traceback
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -247,11 +247,6 @@ class Renderer:
     def size_of(self, file: DataFile) -> int:
         """The bytes of a download, as the build writes it."""
         return len(data.encode(file, self.config, self.body_of).encode("utf-8"))
-
-
-def render_pages(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[Page, str]]:
-    for page in pages:
-        yield page, renderer.render(page)
 
 
 def template_digests(env: jinja2.Environment, dirs: list[Path]) -> dict[str, bytes]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.serve.changes import ChangeKind, classify, group, is_temporary, needs_full_rebuild
+from builder.serve.changes import ChangeKind, classify, is_temporary
 
 ROOT = Path("/archive")
 OUTPUT = ROOT / "output"
@@ -104,33 +104,3 @@ def test_an_output_folder_outside_the_archive_changes_nothing() -> None:
 @pytest.mark.parametrize("name", ["a.md", "reply.html", "2025", "site.toml", "a~b.md", "x#.md"])
 def test_ordinary_names_are_not_temporary(name: str) -> None:
     assert not is_temporary(name)
-
-
-def test_group_sorts_paths_by_kind_and_drops_the_ignored() -> None:
-    paths = [
-        ROOT / "content/replies/a.md",
-        ROOT / "content/replies/.a.md.swp",
-        ROOT / "content/replies/b.md",
-        ROOT / "templates/reply.html",
-        ROOT / "output/index.html",
-    ]
-    assert group(paths, ROOT, OUTPUT) == {
-        CONTENT: {ROOT / "content/replies/a.md", ROOT / "content/replies/b.md"},
-        TEMPLATE: {ROOT / "templates/reply.html"},
-    }
-
-
-@pytest.mark.parametrize(
-    ("kinds", "full"),
-    [
-        ([], False),
-        ([CONTENT], False),
-        ([CONTENT, TEMPLATE, STATIC], False),
-        ([CONTENT, CONFIG], True),
-        ([OTHER], True),
-    ],
-)
-def test_config_and_unknown_changes_mean_a_full_rebuild(
-    kinds: list[ChangeKind], full: bool
-) -> None:
-    assert needs_full_rebuild(kinds) is full

@@ -9,7 +9,6 @@ effect is unknown, `OTHER`) means a full rebuild.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 
@@ -86,23 +85,6 @@ def is_temporary(name: str) -> bool:
         or any(marker in name for marker in TEMPORARY_MARKERS)
         or name in TEMPORARY_NAMES
     )
-
-
-def group(
-    paths: Iterable[Path], root: Path, output: Path | None = None
-) -> dict[ChangeKind, set[Path]]:
-    """The changed paths by kind, ignored ones left out; kinds with no path are absent."""
-    kinds: dict[ChangeKind, set[Path]] = {}
-    for path in paths:
-        kind = classify(path, root, output)
-        if kind is not ChangeKind.IGNORED:
-            kinds.setdefault(kind, set()).add(path)
-    return kinds
-
-
-def needs_full_rebuild(kinds: Iterable[ChangeKind]) -> bool:
-    """A config change, or one whose effect is unknown, may change every page."""
-    return any(kind in (ChangeKind.CONFIG, ChangeKind.OTHER) for kind in kinds)
 
 
 def _kind_of(parts: tuple[str, ...]) -> ChangeKind:
