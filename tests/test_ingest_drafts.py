@@ -171,6 +171,11 @@ def test_the_summary_counts_and_groups(tmp_path: Path) -> None:
     text = format_report(report, tmp_path)  # type: ignore[arg-type]
     lines = text.splitlines()
     assert "replies/undated/draft-undated-jianyi-17.md (from pages/1.txt):" in lines
+    assert (
+        "  pages/1.txt: not on the page (optional): proposal_title, doc_number, index_number,"
+        " category, written, status, outcome, tags, contacts, source_url, signature"
+    ) in lines  # one line, not one a key
+    assert not any(" warning: tags not found" in line for line in lines)
     assert [line for line in lines if line.startswith("pages/3.txt")] == [
         f"pages/3.txt: warning: duplicate: the same reply as {pages / '2.txt'}, with the same"
         " text; not written again"

@@ -4,6 +4,7 @@ file they concern, each naming the saved page it came from."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,9 +31,17 @@ def _grouped(report: ImportReport, root: Path) -> Iterator[str]:
             continue
         page = _shown(problems[0].path, root)
         yield f"{_shown(target, root)} (from {page}):"
-        yield from (f"  {p.format(root)}" for p in sorted_problems(problems))
+        absent = {p: m[1] for p in problems if (m := _OPTIONAL_ABSENT.match(p.message))}
+        if absent:
+            yield f"  {page}: not on the page (optional): {', '.join(absent.values())}"
+        rest = [p for p in problems if p not in absent]
+        yield from (f"  {p.format(root)}" for p in sorted_problems(rest))
     rest = [p for p in by_target.get(None, []) if not p.is_error]  # errors: in the summary
     yield from (p.format(root) for p in sorted_problems(rest))
+
+
+_OPTIONAL_ABSENT = re.compile(r"^(\w+) not found: (?!.*written as a draft)")
+"""`tags not found: no 主题词 / 关键词`: an optional key the page lacks, said in one line."""
 
 
 def _summary(report: ImportReport, root: Path) -> Iterator[str]:
