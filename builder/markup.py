@@ -52,10 +52,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _control_warning(text: str, at: int, path: Path, first_line: int) -> Problem:
+    code = f"{ord(text[at]):04X}"
     return warning(
         path,
         first_line + text.count("\n", 0, at),
-        f"a control character U+{ord(text[at]):04X} in the body is shown as \ufffd",
+        f"a control character U+{code} in the body is shown as \ufffd",
         "remove it (it is often left by a copy from a PDF or Word)",
     )
 
