@@ -172,7 +172,7 @@ def test_the_summary_counts_and_groups(tmp_path: Path) -> None:
     lines = text.splitlines()
     assert "replies/undated/draft-undated-jianyi-17.md (from pages/1.txt):" in lines
     assert (
-        "  pages/1.txt: not on the page (optional): proposal_title, doc_number, index_number,"
+        "  pages/1.txt: not on the page (optional): doc_number, index_number,"
         " category, written, status, outcome, tags, contacts, source_url, signature"
     ) in lines  # one line, not one a key
     assert not any(" warning: tags not found" in line for line in lines)
