@@ -2,7 +2,23 @@
 
 A `Builder` builds one archive again and again: it keeps what it read and wrote (in
 memory, and in the cache folder for the next process), reads again only the reply files
-whose stat changed, and renders only the pages whose fingerprint changed.
+whose stat changed, and renders only the pages whose fingerprint changed. Which of the three
+paths a build takes (nothing changed, swap the changed replies, plan again) is decided in
+one place, `path.choose_path`.
+
+The reuse layers and their keys (docs/incremental.md says more):
+
+| layer              | reused                            | key                                  |
+|--------------------|-----------------------------------|--------------------------------------|
+| reply files        | each reply as validated           | stat, validation config, code key    |
+| the whole site     | nothing planned or rendered       | `inputs_key`, output as its manifest |
+| swapped replies    | pages not showing a changed reply | the record of what each page reads   |
+| pages              | a page not rendered or written    | its fingerprint (`fingerprints`)     |
+| compiled templates | Jinja's code                      | template source, Jinja's own check   |
+| search             | pages as read, Pagefind shards    | page stat, shard digest, code key    |
+
+The code key (`cache.code_key`) digests every module of the package; every cache file is
+sealed (`sealed`), so a planted or corrupted one is ignored, never loaded.
 """
 
 from __future__ import annotations
@@ -31,6 +47,7 @@ from builder.build.cache import (
     collector_paused,
 )
 from builder.build.fingerprints import Fingerprints, inputs_key, site_key
+from builder.build.path import BuildFacts, BuildPath, choose_path
 from builder.build.record import Record, shape
 from builder.build.replies import ReplyFiles, duplicate_slugs, no_replies, stray_pages
 from builder.build.workers import RenderJob, render_pages
@@ -164,14 +181,23 @@ class Builder:
             site = site_key(config, code_key(), dirs)
             inputs = inputs_key(site, self.replies.digests())
             state = self._state()
-            unchanged = state.inputs == inputs and holds_exactly(options.output_dir, state.manifest)
-        if unchanged and (self.record is not None or not self.keep_record):
-            # The output holds what these inputs make (a builder that keeps a record plans
-            # once all the same, to know what each page reads).
+            current = state.inputs == inputs and holds_exactly(options.output_dir, state.manifest)
+            swapped = _swappable(self.replies.changes)
+            path = choose_path(
+                BuildFacts(
+                    output_current=current,
+                    keeps_record=self.keep_record,
+                    record_of_site=self.record is not None and self.record.site == site,
+                    replies_swappable=bool(swapped),
+                    has_manifest=bool(state.manifest),
+                )
+            )
+        if path is BuildPath.NOTHING_CHANGED:
             report.pages, written = state.pages, WriteReport((), len(state.manifest), ())
             self._save(None)
         else:
-            written = self._write(report, config, site, dirs, replies)
+            swap = swapped if path is BuildPath.SWAP_REPLIES else None
+            written = self._write(report, config, site, dirs, replies, swap)
             self._save(OutputState(written.manifest, inputs, report.pages))
         report.replies = len(replies)
         report.written, report.removed = written.written, written.removed
@@ -209,14 +235,17 @@ class Builder:
         site: bytes,
         dirs: list[Path],
         replies: list[Reply],
+        swapped: dict[str, Reply] | None,
     ) -> WriteReport:
+        """Swap `swapped` (when given) into the pages that show them, else plan again."""
         env, templates = self._theme(site, dirs)
         gate = OutputGate(self.options.output_dir, self._state().manifest)
         try:
             with collector_paused(), _stage(report, "plan"):
                 fingerprints = Fingerprints(config, code_key(), templates, self.replies.digests())
-                todo, quick = self._quick(report, site, fingerprints, gate)
-                if not quick:
+                if swapped:
+                    todo = self._swap(report, swapped, fingerprints, gate)
+                else:
                     todo = self._plan(report, site, config, replies, fingerprints, gate)
             with _stage(report, "render"):
                 renderer = Renderer(env, config, self.replies.body_of)
@@ -232,7 +261,7 @@ class Builder:
         finally:
             self.replies.forget_bodies()
         report.rendered = len(todo)
-        return gate.commit(prune=not quick)
+        return gate.commit(prune=not swapped)
 
     def _plan(
         self,
@@ -257,13 +286,17 @@ class Builder:
             if not gate.keep(p.path, f := fingerprints.of(p) if p.path in known else b"")
         ]
 
-    def _quick(
-        self, report: BuildReport, site: bytes, fingerprints: Fingerprints, gate: OutputGate
-    ) -> tuple[list[tuple[Page, bytes]], bool]:
-        """The pages to render when the record shows which pages the changes touch."""
-        record, swapped = self.record, _swappable(self.replies.changes)
-        if record is None or record.site != site or not swapped or not gate.manifest:
-            return [], False  # (the pages it does not touch are trusted to be as written)
+    def _swap(
+        self,
+        report: BuildReport,
+        swapped: dict[str, Reply],
+        fingerprints: Fingerprints,
+        gate: OutputGate,
+    ) -> list[tuple[Page, bytes]]:
+        """The pages to render: those the record shows the changed replies in (the pages
+        it does not touch are trusted to be as written)."""
+        record = self.record
+        assert record is not None  # (`choose_path` swaps only with a record of the site)
         touched = {i: record.swapped(i, swapped) for i in record.affected(swapped.values())}
         gate.carry(p.path for i, p in enumerate(record.pages) if i not in touched)
         todo = []
@@ -272,7 +305,7 @@ class Builder:
             if not gate.keep(page.path, fingerprint := fingerprints.of(page)):
                 todo.append((page, fingerprint))
         report.pages = len(record.pages)
-        return todo, True
+        return todo
 
     def _theme(self, site: bytes, dirs: list[Path]) -> tuple[jinja2.Environment, dict[str, bytes]]:
         """The Jinja environment and the digests of its templates, kept while the theme (and
