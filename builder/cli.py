@@ -411,6 +411,7 @@ def run_import(args: argparse.Namespace) -> int:
         force=args.force,
         out=sys.stdout,
         defaults=defaults,
+        progress=_console(args).progress(_("importing {done}/{total}")),
     )
     print_problems(problems, Path.cwd(), sys.stderr)
     print(format_report(report, Path.cwd()), end="", file=sys.stderr)

@@ -54,8 +54,11 @@ class Console:
             stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items())
             self.line(_("stages: {stages}").format(stages=stages), DIM)
 
-    def progress(self) -> Progress | None:
-        return Progress(self) if self.live and not self.quiet else None
+    def progress(self, label: str = "") -> Progress | None:
+        """A progress line (`rendering {done}/{total}` unless `label` says otherwise)."""
+        if not self.live or self.quiet:
+            return None
+        return Progress(self, label or _("rendering {done}/{total}"))
 
     def clear(self) -> None:
         if self.live and self._shown:
@@ -71,8 +74,9 @@ class Console:
 class Progress:
     """`rendering 1200/10000` on one terminal line, shown once a stage has taken a second."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, label: str) -> None:
         self.console = console
+        self.label = label
         self.start = time.monotonic()
         # (tests set it to 0 to see the line on a small archive)
         self.after = float(os.environ.get("REPLY_ARCHIVE_PROGRESS_AFTER", "1"))
@@ -84,7 +88,7 @@ class Progress:
             self.console.clear()
         elif now - self.start >= self.after and now - self.last >= 0.1:
             self.last = now
-            self.console.status(_("rendering {done}/{total}").format(done=done, total=total))
+            self.console.status(self.label.format(done=done, total=total))
 
     def stage(self, name: str) -> None:
         """A stage with no count (the search index): its name, once the build is long."""

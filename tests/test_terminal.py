@@ -115,3 +115,21 @@ def test_quiet_prints_errors_only_and_verbose_the_stages(archive: Path, tmp_path
     verbose = run("--verbose")
     assert verbose.returncode == 0
     assert "stages: load " in verbose.stderr and " render " in verbose.stderr
+
+
+def test_an_import_shows_its_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    pages = REPO_ROOT / "tests" / "fixtures" / "ingest"
+    argv = ["import", str(pages), "--into", str(tmp_path / "a" / "content" / "replies")]
+    status, shown = on_a_terminal(argv, environment())
+    assert status in (0, 1), shown
+    assert "importing " in shown and "/6" in shown
+    piped = subprocess.run(
+        [sys.executable, "-m", "builder", "import", str(pages), "--into", str(tmp_path / "b")],
+        capture_output=True,
+        text=True,
+        env=environment(),
+        cwd=REPO_ROOT,
+        check=False,
+    )
+    assert "importing " not in piped.stderr + piped.stdout
+    assert ESCAPE not in piped.stderr + piped.stdout

@@ -11,7 +11,7 @@ same suggestion gets a file of its own; the same reply saved twice is reported a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -83,13 +83,18 @@ def import_paths(
     force: bool,
     out: TextIO,
     defaults: ImportDefaults | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import every page in `paths` (files, or folders searched for .txt and .html pages);
-    `defaults` fill in what a page does not say (see `ImportDefaults`)."""
+    `defaults` fill in what a page does not say (see `ImportDefaults`); `progress` is told
+    (pages done, pages in all) after each page."""
     run = _Run(into, dry_run, force, out, defaults or ImportDefaults())
-    for page in find_pages(paths, run.problems):
+    pages = list(find_pages(paths, run.problems))
+    for page in pages:
         run.pages += 1
         run.import_page(page)
+        if progress is not None:
+            progress(run.pages, len(pages))
     return ImportReport(
         tuple(run.written),
         tuple(run.skipped),
