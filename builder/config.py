@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -46,6 +47,55 @@ class ImportDefaults:
     published_from: str = "signature"
 
 
+ICP_REGISTRY = "https://beian.miit.gov.cn/"
+"""Where an ICP备案号 is looked up: sites link their number there."""
+PUBLIC_SECURITY_REGISTRY = "https://beian.mps.gov.cn/#/query/webSearch?code="
+"""Where a 公安机关备案号 is looked up, by its digits."""
+_FOOTER_FORMS = {
+    "icp": re.compile(r".*ICP[备证]\s*\d+\s*号(-\d+)?"),
+    "public_security": re.compile(r".*公网安备\s*\d{10,}\s*号?"),
+    "site_code": re.compile(r"[0-9A-Za-z]{10}"),
+}
+"""What a footer registration must look like."""
+
+
+@dataclass(frozen=True)
+class Footer:
+    """`[footer]` in site.toml: who runs the site and its registrations, shown at the foot
+    of every page. An empty value shows nothing: the defaults claim nothing."""
+
+    sponsor: str = ""
+    """主办单位: the body the site is run for, e.g. 某某市人民政府办公室."""
+    operator: str = ""
+    """承办单位: the body that runs it."""
+    contact: str = ""
+    """联系方式: a telephone number, an address or an e-mail address."""
+    site_code: str = ""
+    """网站标识码, 10 letters or digits."""
+    icp: str = ""
+    """ICP备案号, linked to the MIIT registry."""
+    public_security: str = ""
+    """公安机关备案号, linked to the Ministry of Public Security's registry."""
+    text: str = ""
+    """Any further line, as it is written."""
+
+    @property
+    def public_security_url(self) -> str:
+        digits = re.search(r"\d{10,}", self.public_security)
+        return PUBLIC_SECURITY_REGISTRY + (digits.group(0) if digits else "")
+
+    @property
+    def icp_url(self) -> str:
+        return ICP_REGISTRY
+
+
+FAVICON = "favicon.svg"
+"""The theme's icon (templates/static/favicon.svg)."""
+FAVICON_TYPES = MappingProxyType(
+    {".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
+)
+
+
 @dataclass(frozen=True)
 class Config:
     title: str = "建议提案答复公开档案"
@@ -77,6 +127,15 @@ class Config:
     """A page per deputy or member with the replies to them (proposers/)."""
     group_feeds: bool = True
     """With a base URL, an Atom feed per bureau, tag, session and proposer."""
+    footer: Footer = field(default_factory=Footer)
+    """`[footer]`: 主办单位, 承办单位, contact, registrations (empty: none shown)."""
+    favicon: str = FAVICON
+    """The site's icon: a file of the theme's static/ folder (an archive's own goes in its
+    templates/static/), linked from every page."""
+
+    @property
+    def favicon_type(self) -> str:
+        return FAVICON_TYPES[Path(self.favicon).suffix.lower()]
 
     def outcome_label(self, code: str) -> str:
         return self.outcomes.get(code, code)
@@ -109,6 +168,7 @@ _TYPES: dict[str, type] = {
     "session_pages": bool,
     "proposer_pages": bool,
     "group_feeds": bool,
+    "favicon": str,
 }
 
 
@@ -174,6 +234,7 @@ def _config_from(
     values: dict[str, Any], path: Path, lines: dict[str, int], problems: list[Problem]
 ) -> Config:
     known = {f.name for f in fields(Config)} - {"import_defaults"} | {"import"}
+    archive = path.parent
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         line = lines.get(key, 0)
@@ -183,6 +244,8 @@ def _config_from(
             kwargs[key] = _outcomes(value, path, line, problems)
         elif key == "import":
             kwargs["import_defaults"] = import_defaults(value, path, lines, problems)
+        elif key == "footer":
+            kwargs[key] = footer(value, path, lines, problems)
         elif not _is_type(value, _TYPES[key]):
             expected = _TYPES[key].__name__
             problems.append(Problem(path, line, f"`{key}` must be a {expected}", f"got {value!r}"))
@@ -197,6 +260,11 @@ def _config_from(
         problems.append(Problem(path, line, "max_list_items must be at least 1", "e.g. 200"))
         kwargs.pop("max_list_items")
     problems.extend(_check_base_url(kwargs.get("base_url", ""), path, lines.get("base_url", 0)))
+    if "favicon" in kwargs:
+        problem = _check_favicon(kwargs["favicon"], archive, path, lines.get("favicon", 0))
+        if problem:
+            problems.append(problem)
+            del kwargs["favicon"]
     return Config(**kwargs)
 
 
@@ -223,6 +291,62 @@ def import_defaults(
             else:
                 problems.append(Problem(path, where, checked[0], checked[1]))
     return ImportDefaults(**kwargs)
+
+
+def footer(value: object, path: Path, lines: dict[str, int], problems: list[Problem]) -> Footer:
+    """`[footer]`: text values for the keys of `Footer`, registrations in their form."""
+    line = lines.get("footer", 0)
+    if not isinstance(value, dict):
+        problems.append(
+            Problem(path, line, "[footer] must be a table", 'sponsor = "某某市人民政府"')
+        )
+        return Footer()
+    known = {f.name for f in fields(Footer)}
+    kwargs: dict[str, str] = {}
+    for key, given in value.items():
+        where = lines.get(f"footer.{key}", line)
+        if key not in known:
+            problems.append(_unknown_key(path, where, f"footer.{key}", known))
+        elif not isinstance(given, str):
+            problems.append(Problem(path, where, f"`footer.{key}` must be text", f"got {given!r}"))
+        elif (problem := _footer_form(key, given.strip(), path, where)) is not None:
+            problems.append(problem)
+        else:
+            kwargs[key] = given.strip()
+    return Footer(**kwargs)
+
+
+def _footer_form(key: str, value: str, path: Path, line: int) -> Problem | None:
+    form = _FOOTER_FORMS.get(key)
+    if form is None or not value or form.fullmatch(value):
+        return None
+    if key == "icp":
+        message, hint = f"`footer.icp` is not an ICP备案号: {value}", "e.g. 京ICP备12345678号-1"
+    elif key == "public_security":
+        message = f"`footer.public_security` is not a 公安机关备案号: {value}"
+        hint = "e.g. 京公网安备 11010502030143号"
+    else:
+        message = f"`footer.site_code` is not a 网站标识码: {value}"
+        hint = "a 网站标识码 is 10 letters or digits, e.g. 1100000088"
+    return Problem(path, line, message, hint)
+
+
+def _check_favicon(name: str, archive: Path, path: Path, line: int) -> Problem | None:
+    """The icon must be an image the browser takes; another than the theme's must be in
+    the archive's templates/static/."""
+    plain = name and not name.startswith("/") and "\\" not in name and ".." not in name.split("/")
+    if not plain or Path(name).suffix.lower() not in FAVICON_TYPES:
+        return Problem(
+            path, line, f"favicon {name!r} is not a .svg, .png or .ico file", "e.g. favicon.png"
+        )
+    if name != FAVICON and not (archive / "templates" / "static" / name).is_file():
+        return Problem(
+            path,
+            line,
+            f"favicon {name!r} is not in templates/static/",
+            "put the icon in the archive's templates/static/, or leave favicon out",
+        )
+    return None
 
 
 def check_import_default(key: str, value: str) -> str | tuple[str, str]:
@@ -279,12 +403,18 @@ def did_you_mean(word: str, candidates: set[str] | list[str]) -> str:
 
 
 def _key_lines(text: str) -> dict[str, int]:
-    """Where each top-level key or table starts, for `path:line` messages."""
+    """Where each top-level key or table starts, for `path:line` messages; a key inside a
+    table also as `table.key`."""
     lines: dict[str, int] = {}
+    table = ""
     for number, raw in enumerate(text.splitlines(), 1):
         text = raw.strip()
         if text.startswith("[") and text.endswith("]"):
-            lines.setdefault(text.strip("[]").strip(), number)
+            table = text.strip("[]").strip()
+            lines.setdefault(table, number)
         elif "=" in text and not text.startswith("#"):
-            lines.setdefault(text.split("=", 1)[0].strip().strip('"'), number)
+            key = text.split("=", 1)[0].strip().strip('"')
+            lines.setdefault(key, number)
+            if table:
+                lines.setdefault(f"{table}.{key}", number)
     return lines

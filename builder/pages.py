@@ -84,12 +84,33 @@ class ReplyView:
     """Each proposer's page, titled with their name as the reply gives it."""
 
 
+ENTRY_TAGS = 3
+"""The most tags an entry of a listing shows (then 等5个: all are on the reply's page)."""
+
+
 @dataclass(frozen=True)
 class Entry:
-    """A reply in a list: the reply and links to its tags."""
+    """A reply in a list: the reply and links to its tags.
+
+    An entry leads with what the suggestion or proposal was about, when the reply says
+    (formal titles differ only by their number: …第0215号建议的答复); the formal title
+    follows it."""
 
     reply: Reply
     tags: tuple[PageRef, ...]
+
+    @property
+    def lead(self) -> str:
+        return self.reply.proposal_title or self.reply.title
+
+    @property
+    def formal_title(self) -> str:
+        """The formal title when the entry leads with something else, else empty."""
+        return self.reply.title if self.reply.proposal_title else ""
+
+    @property
+    def shown_tags(self) -> tuple[PageRef, ...]:
+        return self.tags[:ENTRY_TAGS]
 
 
 @dataclass(frozen=True)
