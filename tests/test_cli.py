@@ -10,7 +10,7 @@ import pytest
 
 from builder import __version__
 from builder.cli import main
-from builder.config import Config, ImportDefaults, load_config
+from builder.config import Config, Footer, ImportDefaults, load_config
 
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
 
@@ -62,6 +62,9 @@ def test_the_starter_site_toml_names_every_key_with_its_default(tmp_path: Path) 
         assert f"\n{key} = " in text or f"\n[{key}]" in text, key
     for key in (f.name for f in fields(ImportDefaults)):
         assert f"\n# {key} = " in text, key
+    footer = text[text.index("\n[footer]\n") :]
+    for key in (f.name for f in fields(Footer)):
+        assert f"\n{key} = " in footer, key
     loaded = load_config(tmp_path)
     assert loaded.problems == ()
     assert loaded.config == Config()
