@@ -283,8 +283,33 @@
     }
   }
 
+  // -- the sections in the header ----------------------------------------------------------
+
+  // On a phone the sections are one row that scrolls sideways (its right end fades out):
+  // the current section is shown on arrival, and each section as Tab reaches it.
+  var FADE = 40; // px: the faded end of the row, and a little more
+
+  function revealInRow(list, item) {
+    if (list.scrollWidth <= list.clientWidth) return;
+    var shown = item.getBoundingClientRect();
+    var box = list.getBoundingClientRect();
+    if (shown.right > box.right - FADE) list.scrollLeft += shown.right - box.right + FADE;
+    else if (shown.left < box.left + 8) list.scrollLeft -= box.left + 8 - shown.left;
+  }
+
+  function wireSections() {
+    var list = document.querySelector(".site-nav ul");
+    if (!list) return;
+    var current = list.querySelector('[aria-current="page"]');
+    if (current) revealInRow(list, current);
+    list.addEventListener("focusin", function (event) {
+      if (event.target instanceof Element) revealInRow(list, event.target);
+    });
+  }
+
   function ready() {
     wireReadingMode();
+    wireSections();
     wireReadAloud();
   }
 

@@ -29,6 +29,7 @@ KINDS = [
     "search.html",
     "404.html",
 ]
+READING_ON = "localStorage.setItem('reply-archive.reading-mode', 'on');"
 SEARCH_SETTLED = """() => {
   const status = document.querySelector('.search-status');
   return status && /找到/.test(status.textContent) && !/正在/.test(status.textContent);
@@ -98,20 +99,44 @@ def test_the_skip_link_comes_first_and_moves_focus_to_the_main_content(
     assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
 
 
-def test_the_header_is_tabbed_through_in_the_order_it_is_shown(page: Page, site: str) -> None:
+# Whether the focused element is wholly inside the visible part of the row that holds it.
+SEEN_IN_ITS_ROW = """() => {
+  const el = document.activeElement;
+  const row = el.closest('ul') || document.body;
+  const a = el.getBoundingClientRect(), b = row.getBoundingClientRect();
+  return a.left >= b.left - 1 && a.right <= b.right + 1 && a.right <= innerWidth;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("reading", [False, True], ids=["default", "reading mode"])
+def test_the_header_is_tabbed_through_in_the_order_it_is_shown(
+    page: Page, site: str, width: int, reading: bool
+) -> None:
+    page.set_viewport_size({"width": width, "height": 844})
+    if reading:
+        page.add_init_script(READING_ON)
     page.goto(site + "index.html")
     sections = page.eval_on_selector_all(".site-nav a", "links => links.map(a => a.textContent)")
     assert sections[:4] == ["全部答复", "主题", "发文机构", "年份"]
-    order = [tab(page) for _ in range(len(sections) + 5)]
+    # One way into search: a link to the search page, no search box in the header.
+    assert page.locator(".site-header input").count() == 0
+    order = []
+    for _ in range(len(sections) + 4):
+        order.append(tab(page))
+        # On a phone the sections scroll sideways in their row: the focused one is shown.
+        assert page.evaluate(SEEN_IN_ITS_ROW), order[-1]
     names = [(f["className"] or f["id"] or f["text"]) if f else None for f in order]
     assert names == [
         "skip-link",
         "site-title",
         "reading-toggle",
         *sections,
-        "site-search-input",
-        "搜索",
+        "site-search-link",
     ]
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html")
+    assert page.locator(".site-search-link").get_attribute("aria-current") == "page"
 
 
 @pytest.mark.parametrize(

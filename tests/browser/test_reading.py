@@ -204,7 +204,7 @@ def test_a_reply_prints_as_a_clean_document(page: Page, site: str) -> None:
     for hidden in (
         ".site-header",
         ".site-nav",
-        ".site-search",
+        ".site-search-link",
         ".reading-toggle",
         ".skip-link",
         ".breadcrumbs",
@@ -233,5 +233,12 @@ def test_a_reply_prints_as_a_clean_document(page: Page, site: str) -> None:
 
 def test_the_screen_shows_what_print_hides(page: Page, site: str) -> None:
     page.goto(site + STRESS)
-    for shown in (".site-header", ".site-nav", ".reading-toggle", ".breadcrumbs", ".reply-links"):
+    for shown in (
+        ".site-header",
+        ".site-nav",
+        ".reading-toggle",
+        ".site-search-link",
+        ".breadcrumbs",
+        ".reply-links",
+    ):
         assert page.locator(shown).first.is_visible(), shown

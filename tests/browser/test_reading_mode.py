@@ -89,8 +89,8 @@ def test_the_button_enlarges_the_text_and_raises_the_contrast(page: Page, http_s
     assert button.get_attribute("aria-pressed") == "true"
     assert page.evaluate(IS_ON)
     larger = page.evaluate("getComputedStyle(document.documentElement).fontSize")
-    assert (normal, larger) == ("18px", "22px")
-    assert text.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") >= 1.2 * normal_text
+    assert (normal, larger) == ("18px", "24px")
+    assert text.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") >= 1.3 * normal_text
     colours = page.evaluate(
         "[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor]"
     )
@@ -98,6 +98,36 @@ def test_the_button_enlarges_the_text_and_raises_the_contrast(page: Page, http_s
     toggle(page)
     assert button.get_attribute("aria-pressed") == "false"
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "18px"
+
+
+# Where the page's parts stand: the left and right edges of the header's title, the reply
+# and the footer, and whether the page scrolls sideways.
+EDGES = """() => {
+  const edges = sel => {
+    const box = document.querySelector(sel).getBoundingClientRect();
+    return [Math.round(box.left), Math.round(innerWidth - box.right)];
+  };
+  return {title: edges('.site-title'), text: edges('.reply-text'),
+          main: edges('main'), sideways: document.documentElement.scrollWidth > innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_on_a_desktop_the_larger_text_keeps_the_page_where_it_was(
+    page: Page, http_site: str, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(http_site + WUHAI)
+    normal = page.evaluate(EDGES)
+    toggle(page)
+    larger = page.evaluate(EDGES)
+    # The page stays centred, as wide as it was: the text grows, the page does not jump left.
+    left, right = larger["main"]
+    assert abs(left - right) <= 1, larger
+    assert larger["main"] == normal["main"], (normal, larger)
+    assert abs(larger["title"][0] - normal["title"][0]) <= 8, (normal, larger)
+    assert abs(larger["text"][0] - normal["text"][0]) <= 8, (normal, larger)
+    assert not larger["sideways"]
 
 
 def test_dark_reading_mode_is_white_on_black(page: Page, http_site: str) -> None:
