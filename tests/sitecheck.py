@@ -32,7 +32,7 @@ class PageReader(HTMLParser):
             self.links.append(values["action"])
         if tag == "html":
             self.lang = values.get("lang", "")
-        if tag == "dl" and "reply-meta" in values.get("class", "").split():
+        if tag == "dl" and "reply-fields" in values.get("class", "").split():
             self._in_meta = True
         if tag == "time" and self._in_meta:
             self._time = values.get("datetime", "")

@@ -307,8 +307,24 @@
     });
   }
 
+  // A printed reply shows all its fields: folded ones are opened for the print, then closed.
+  function wirePrinting() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      var folded = document.querySelectorAll("details.reply-meta-more:not([open])");
+      for (var i = 0; i < folded.length; i++) {
+        folded[i].open = true;
+        opened.push(folded[i]);
+      }
+    });
+    window.addEventListener("afterprint", function () {
+      while (opened.length) opened.pop().open = false;
+    });
+  }
+
   function ready() {
     wireReadingMode();
+    wirePrinting();
     wireSections();
     wireReadAloud();
   }

@@ -37,9 +37,12 @@ SEARCH_SETTLED = """() => {
 
 # Every element Tab should reach, in document order, each marked with its position.
 MARK_TABBABLE = """() => {
-  const selector = 'a[href], button, input, select, textarea, [tabindex]';
+  const selector = 'a[href], button, input, select, textarea, summary, [tabindex]';
   const all = [...document.querySelectorAll(selector)].filter(el => {
     if (el.disabled || el.tabIndex < 0) return false;
+    // Inside a folded <details> only its summary is reached.
+    const folded = el.closest('details:not([open])');
+    if (folded && el !== folded.querySelector('summary')) return false;
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
     const skip = el.classList.contains('skip-link');  // shown only once focused

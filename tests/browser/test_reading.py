@@ -215,7 +215,11 @@ def test_a_reply_prints_as_a_clean_document(page: Page, site: str) -> None:
         assert not page.locator(hidden).first.is_visible(), hidden
     for shown in ("h1", ".reply-meta", ".reply-text", ".signature", ".contacts", ".reply-source"):
         assert page.locator(shown).first.is_visible(), shown
-    assert "乌海海勃湾卫健医养复〔2025〕第0000000020号" in page.locator(".reply-meta").inner_text()
+    meta = page.locator(".reply-meta").inner_text()
+    assert "乌海海勃湾卫健医养复〔2025〕第0000000020号" in meta
+    # The fields folded behind 更多信息 on the screen are printed too.
+    assert "11150300011554455T11150300011554455T/2025-04037-000000000001" in meta
+    assert not page.locator(".reply-meta-more summary").is_visible()
     assert LONG_SOURCE in page.locator(".reply-source").inner_text()
     family = style(page, "body", "fontFamily")[0]
     assert family.startswith('"Songti SC"')
