@@ -191,7 +191,7 @@ def test_an_entry_leads_with_the_proposal_then_bureau_date_kind_number_outcome(
     places = [entry.find(part) for part in order]
     assert -1 not in places, [o for o, p in zip(order, places, strict=True) if p < 0]
     assert places == sorted(places)
-    assert "社区助浴" not in entry and "等5个" in page
+    assert "社区助浴" not in entry and "等 5 个主题" in page
 
 
 def test_an_entry_without_a_proposal_title_leads_with_its_title_once(
