@@ -104,6 +104,23 @@ def controls(page: Page) -> tuple[str, bool, str]:
     )
 
 
+def test_only_reply_pages_load_the_read_aloud_script(built_site: Path) -> None:
+    pages = {p.relative_to(built_site).as_posix(): p for p in built_site.rglob("*.html")}
+    loading = {path for path, p in pages.items() if "readaloud.js" in p.read_text("utf-8")}
+    replies = {path for path in pages if path.startswith("replies/")}
+    assert len(replies) >= 2
+    assert loading == replies
+    assert (built_site / "static" / "readaloud.js").is_file()
+    assert "speechSynthesis" not in (built_site / "static" / "site.js").read_text("utf-8")
+
+
+def test_the_read_aloud_script_loads_from_disk_too(page: Page, built_site: Path) -> None:
+    stub(page, ZH_VOICE)
+    page.goto(built_site.resolve().as_uri() + "/" + WUHAI)
+    page.get_by_role("button", name="朗读全文").click()
+    assert synth(page)["spoken"][0]["text"] == WUHAI_TITLE
+
+
 def test_without_speech_synthesis_there_is_no_read_aloud(page: Page, site: str) -> None:
     page.add_init_script(NO_SPEECH)
     page.goto(site + WUHAI)
