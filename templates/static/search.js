@@ -6,6 +6,7 @@
 
   var S = global.ReplyArchiveSearch;
   var PAGE_SIZE = 20;
+  var TYPING_PAUSE = 250; // ms after the last keystroke before the search runs
   var SORTS = { desc: "desc", asc: "asc" };
 
   function Page(container) {
@@ -20,6 +21,8 @@
     this.engine = null;
     this.cursor = null;
     this.generation = 0;
+    this.typing = null;
+    this.composing = false;
   }
 
   Page.prototype.start = function () {
@@ -82,18 +85,56 @@
     var page = this;
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
-      page.remember();
-      page.run();
+      page.runNow();
     });
+    this.bindTyping();
     this.form.addEventListener("change", function (event) {
-      if (event.target.tagName === "SELECT") {
-        page.remember();
-        page.run();
-      }
+      if (event.target.tagName === "SELECT") page.runNow();
     });
     this.more.addEventListener("click", function () {
       page.showMore(true);
     });
+  };
+
+  // Results while typing: after a short pause, never while an input method is composing
+  // (the search runs when the composition ends). Focus stays in the box.
+  Page.prototype.bindTyping = function () {
+    var page = this;
+    this.input.addEventListener("compositionstart", function () {
+      page.composing = true;
+      page.cancelTyping();
+    });
+    this.input.addEventListener("compositionend", function () {
+      page.composing = false;
+      page.runSoon();
+    });
+    this.input.addEventListener("input", function (event) {
+      if (page.composing || event.isComposing) return;
+      page.runSoon();
+    });
+  };
+
+  Page.prototype.cancelTyping = function () {
+    if (this.typing !== null) clearTimeout(this.typing);
+    this.typing = null;
+  };
+
+  Page.prototype.runSoon = function () {
+    var page = this;
+    this.cancelTyping();
+    this.typing = setTimeout(function () {
+      page.typing = null;
+      if (page.composing) return;
+      if (page.input.value.trim() === (page.query_ ? page.query_.text : "")) return;
+      page.remember();
+      page.run();
+    }, TYPING_PAUSE);
+  };
+
+  Page.prototype.runNow = function () {
+    this.cancelTyping();
+    this.remember();
+    return this.run();
   };
 
   Page.prototype.fillFilters = function (values) {
@@ -160,11 +201,11 @@
     this.more.hidden = true;
     this.suggest(query);
     this.cursor = null;
+    this.query_ = query;
     if (query.terms.length === 0 && Object.keys(query.filters).length === 0) {
       this.say(query.text ? "请输入要查找的字词。" : "请输入搜索词，或选择筛选条件。");
       return Promise.resolve();
     }
-    this.query_ = query;
     this.say("正在搜索…");
     return this.engine.search(query).then(function (cursor) {
       if (generation !== page.generation) return null;
@@ -227,8 +268,7 @@
       button.addEventListener("click", function () {
         page.form.elements[pair[0]].value = query.text;
         page.input.value = "";
-        page.remember();
-        page.run();
+        page.runNow();
       });
       box.appendChild(button);
       box.hidden = false;
