@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder import urls
+from builder.files import holds, is_temporary, write_atomic
 
 KEPT_FOLDERS = ("pagefind", "search")
 """Written by the search stage, not by the gate: never pruned by a page build."""
@@ -252,7 +253,7 @@ def write_journal(
     """Write the commit's journal whole, then rename it into place: the commit point."""
     journal = output / HIDDEN / JOURNAL
     content = {"moves": list(moves), "removes": list(removes), "owned": list(owned)}
-    _write_whole(journal, json.dumps(content, ensure_ascii=False).encode())
+    write_atomic(journal, json.dumps(content, ensure_ascii=False).encode(), durable=True)
 
 
 def roll_forward(output: Path) -> None:
@@ -299,8 +300,10 @@ def recover(output: Path) -> bool:
     if (hidden / JOURNAL).exists():
         roll_forward(output)
         return True
-    left = [hidden / "staging", hidden / f"{JOURNAL}.part", hidden / f"{OWNED}.part"]
-    left += list(hidden.glob("pagefind-*")) if hidden.is_dir() else []
+    left = [hidden / "staging"]
+    if hidden.is_dir():
+        left += [path for path in hidden.iterdir() if is_temporary(path.name)]
+        left += list(hidden.glob("pagefind-*"))
     found = False
     for path in left:
         if path.is_dir():
@@ -336,15 +339,8 @@ def foreign_files(output: Path, known: Iterable[str] = ()) -> list[str]:
 
 def _write_owned(hidden: Path, owned: list[str]) -> None:
     data = json.dumps(owned, ensure_ascii=False).encode()
-    if not _holds(hidden / OWNED, data):
-        _write_whole(hidden / OWNED, data)
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.read_bytes() == data
-    except OSError:
-        return False
+    if not holds(hidden / OWNED, data):
+        write_atomic(hidden / OWNED, data, durable=True)
 
 
 def remove_if_unbuilt(output: Path) -> None:
@@ -352,16 +348,6 @@ def remove_if_unbuilt(output: Path) -> None:
     with contextlib.suppress(OSError):
         if [entry.name for entry in os.scandir(output)] == [HIDDEN]:
             shutil.rmtree(output)
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write `path` so that it is either absent/old or wholly new (synced, then renamed)."""
-    part = path.with_name(path.name + ".part")
-    with open(part, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(part, path)
 
 
 def _remove_emptied(output: Path, removed: list[str]) -> None:

@@ -11,6 +11,7 @@ BUILDER = Path(__file__).resolve().parent.parent / "builder"
 ORDER = [
     "i18n",
     "errors",
+    "files",
     "slugs",
     "dates",
     "places",

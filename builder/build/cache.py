@@ -25,11 +25,10 @@ import dataclasses
 import gc
 import hashlib
 import io
-import os
 import pickle
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PosixPath
@@ -41,6 +40,7 @@ import builder
 from builder.build.sealed import machine_secret, seal, unseal
 from builder.config import Config
 from builder.errors import Problem, warning
+from builder.files import write_atomic
 from builder.markup import render_body
 from builder.model import Reply, validate
 from builder.output import Manifest
@@ -201,13 +201,9 @@ class CacheStore:
         if secret is None:
             return  # no secret to seal with: no cache
         target = self.folder / name
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
+        with suppress(OSError):  # a read-only archive builds without a cache
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(seal(name, contents, secret))
-            os.replace(temporary, target)
-        except OSError:
-            temporary.unlink(missing_ok=True)  # a read-only archive builds without a cache
+            write_atomic(target, seal(name, contents, secret))
 
     def _load(self, name: str, key: str) -> Any:
         contents = self.read(name)

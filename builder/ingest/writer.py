@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import yaml
 
+from builder.files import write_atomic
 from builder.ingest.reply import ImportedReply
 from builder.ingest.titles import SUGGESTION
 from builder.model import region_of as derived_region
@@ -144,11 +143,4 @@ def target_of(into: Path, reply: ImportedReply, with_bureau: bool = False) -> Pa
 def write_file(path: Path, text: str) -> None:
     """Write through a temporary file beside the target, so a file is whole or absent."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)

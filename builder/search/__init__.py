@@ -14,7 +14,6 @@ Both folders are written here, not by the output gate (see `output.KEPT_FOLDERS`
 from __future__ import annotations
 
 import importlib
-import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,7 @@ from typing import Protocol
 
 from builder.config import Config
 from builder.errors import Problem, warning
+from builder.files import write_if_changed
 from builder.search.offline import OFFLINE_INDEX, build_offline_index, offline_problems
 from builder.search.records import Pages, Record, read_pages, records_of
 from builder.search.shards import (
@@ -122,7 +122,7 @@ def write_offline_index(
     budget = config.offline_search_budget
     index = build_offline_index(records, budget)
     target = output / OFFLINE_INDEX
-    _write_if_changed(target, index.script)
+    write_if_changed(target, index.script)
     report.offline_bytes, report.offline_bodies = len(index.script), index.bodies
     report.problems += offline_problems(index, budget, target)
 
@@ -182,18 +182,6 @@ def _no_pages(output: Path) -> Problem:
         "no page is marked for search: search finds nothing",
         "the reply template needs data-pagefind-body on the reply's content",
     )
-
-
-def _write_if_changed(target: Path, data: bytes) -> None:
-    try:
-        if target.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
 
 
 @contextmanager

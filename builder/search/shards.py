@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.files import write_if_changed
 from builder.output import HIDDEN
 from builder.search.records import Pages
 
@@ -186,11 +187,7 @@ def publish_shards(output: Path, names: list[str]) -> int:
     pages = {name: indexed_pages(folder / name) for name in names}
     listed = [name for name in names if pages[name] > 0]
     data = json.dumps({"shards": listed}, ensure_ascii=False).encode() + b"\n"
-    target = folder / SHARD_LIST
-    if not target.is_file() or target.read_bytes() != data:
-        temporary = folder / f".{SHARD_LIST}.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+    write_if_changed(folder / SHARD_LIST, data)
     for entry in folder.iterdir():
         if entry.name not in listed and entry.name != SHARD_LIST:
             if entry.is_dir() and not entry.is_symlink():
