@@ -4,6 +4,9 @@
   "use strict";
 
   var FILTERS = ["bureau", "region", "year", "tag", "kind", "outcome"];
+  // Filters whose values are searchable text too: a reply tagged 社区助浴 is found by
+  // 社区助浴 even when its text does not hold the word.
+  var TEXT_FILTERS = ["tag", "bureau", "region"];
   var QUOTES = /["“”„‟「」『』'‘’]/g;
   var OPENING = /[(\[【〔〖（［]/g;
   var CLOSING = /[)\]】〕〗）］]/g;
@@ -35,6 +38,17 @@
         seen[term] = true;
         return keep;
       });
+  }
+
+  // The searchable text of a page's filter values (`filters`: {tag: [...], ...}), folded.
+  function filterText(filters) {
+    var lines = [];
+    TEXT_FILTERS.forEach(function (key) {
+      ((filters || {})[key] || []).forEach(function (value) {
+        lines.push(value);
+      });
+    });
+    return fold(lines.join("\n"));
   }
 
   function containsAll(folded, terms) {
@@ -140,6 +154,8 @@
 
   global.ReplyArchiveSearch = {
     FILTERS: FILTERS,
+    TEXT_FILTERS: TEXT_FILTERS,
+    filterText: filterText,
     fold: fold,
     parseTerms: parseTerms,
     containsAll: containsAll,

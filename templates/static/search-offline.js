@@ -51,6 +51,7 @@
           chunk.forEach(function (reply) {
             reply.fh = S.fold(reply.h || "");
             reply.fb = S.fold(reply.b || "");
+            reply.ff = S.filterText(reply.f);
             engine.replies.push(reply);
           });
         });
@@ -82,7 +83,8 @@
 
   function matches(reply, terms) {
     return terms.every(function (term) {
-      return reply.fh.indexOf(term) >= 0 || reply.fb.indexOf(term) >= 0;
+      return reply.fh.indexOf(term) >= 0 || reply.ff.indexOf(term) >= 0 ||
+        reply.fb.indexOf(term) >= 0;
     });
   }
 
@@ -91,7 +93,7 @@
     var head = 0;
     var count = 0;
     terms.forEach(function (term) {
-      if (reply.fh.indexOf(term) >= 0) head += 1;
+      if (reply.fh.indexOf(term) >= 0 || reply.ff.indexOf(term) >= 0) head += 1;
       count += S.countOccurrences(reply.fh, term, 50) + S.countOccurrences(reply.fb, term, 50);
     });
     return { reply: reply, head: head, count: count, date: (reply.s && reply.s.published) || "" };

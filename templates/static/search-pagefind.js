@@ -10,6 +10,7 @@
   var S = global.ReplyArchiveSearch;
   var BATCH = 25;
   var MAX_WORDS = 8;
+  var MAX_FIELD_TERMS = 3; // terms looked up among the filter values (2^3 - 1 extra queries)
   var HAN_OR_DIGITS = /^[\p{Script=Han}\p{N}]+$/u;
 
   // `shardList`: the URL of pagefind/shards.json, the bundles' names, newest year first.
@@ -40,6 +41,9 @@
       }));
     }).then(function (shards) {
       engine.shards = shards;
+      return engine.filterValues();
+    }).then(function (values) {
+      engine.values = values;
       return engine;
     });
   };
@@ -107,23 +111,81 @@
     return words;
   }
 
-  HostedEngine.prototype.search = function (query) {
-    var engine = this;
-    var terms = query.terms;
-    var options = { filters: query.filters, sort: query.sort ? { published: query.sort } : {} };
+  // The texts to ask Pagefind for, for pages that hold every one of `terms`: the terms,
+  // and when the browser cuts them into several words, the terms without each word in turn.
+  function candidateTexts(terms, trusted) {
+    if (terms.length === 0) return [null];
+    var words = wordsOf(terms);
+    var texts = [terms.join(" ")];
+    if (!trusted && words.length > 1 && words.length <= MAX_WORDS) {
+      words.forEach(function (_, left) {
+        texts.push(words.filter(function (_, i) { return i !== left; }).join(" "));
+      });
+    }
+    return texts;
+  }
+
+  function isTrusted(terms) {
     var words = wordsOf(terms);
     // One Chinese word: Pagefind matched it as the start of an indexed word, so every
     // result holds it as written.
-    var trusted = terms.length === 0 ||
+    return terms.length === 0 ||
       (words.length === 1 && words[0] === terms[0] && HAN_OR_DIGITS.test(words[0]));
-    var queries = [terms.length ? terms.join(" ") : null];
-    if (!trusted && words.length > 1 && words.length <= MAX_WORDS) {
-      words.forEach(function (_, left) {
-        queries.push(words.filter(function (_, i) { return i !== left; }).join(" "));
+  }
+
+  // A Pagefind filter for the pages whose tag, bureau or region holds `term`, or null.
+  HostedEngine.prototype.fieldFilter = function (term) {
+    var values = this.values || {};
+    var any = [];
+    S.TEXT_FILTERS.forEach(function (key) {
+      var matching = Object.keys(values[key] || {}).filter(function (value) {
+        return S.fold(value).indexOf(term) >= 0;
+      });
+      if (matching.length) {
+        var clause = {};
+        clause[key] = { any: matching };
+        any.push(clause);
+      }
+    });
+    return any.length ? { any: any } : null;
+  };
+
+  // Every (text, filters) to ask Pagefind: the terms in the text, and for each set of
+  // terms found among filter values, those as filters and the others in the text.
+  HostedEngine.prototype.plan = function (query, trusted) {
+    var engine = this;
+    var terms = query.terms;
+    var plan = candidateTexts(terms, trusted).map(function (text) {
+      return { text: text, filters: query.filters };
+    });
+    var inFields = [];
+    terms.forEach(function (term) {
+      var filter = inFields.length < MAX_FIELD_TERMS ? engine.fieldFilter(term) : null;
+      if (filter) inFields.push({ term: term, filter: filter });
+    });
+    for (var set = 1; set < 1 << inFields.length; set++) {
+      var chosen = inFields.filter(function (_, i) { return set & (1 << i); });
+      var rest = terms.filter(function (term) {
+        return !chosen.some(function (field) { return field.term === term; });
+      });
+      var filters = Object.assign({}, query.filters, {
+        all: chosen.map(function (field) { return field.filter; }),
+      });
+      candidateTexts(rest, false).forEach(function (text) {
+        plan.push({ text: text, filters: filters });
       });
     }
-    return Promise.all(queries.map(function (text) {
-      return engine.searchShards(text, options, query.sort);
+    return { asks: plan, inFields: inFields.length > 0 };
+  };
+
+  HostedEngine.prototype.search = function (query) {
+    var engine = this;
+    var terms = query.terms;
+    var sort = query.sort ? { published: query.sort } : {};
+    var plan = this.plan(query, isTrusted(terms));
+    var trusted = isTrusted(terms) && !plan.inFields;
+    return Promise.all(plan.asks.map(function (ask) {
+      return engine.searchShards(ask.text, { filters: ask.filters, sort: sort }, query.sort);
     })).then(function (responses) {
       var seen = {};
       var candidates = [];
@@ -154,7 +216,7 @@
         return candidate.data();
       })).then(function (pages) {
         pages.forEach(function (page) {
-          if (trusted || S.containsAll(S.fold(page.content || ""), terms)) {
+          if (trusted || holdsAll(page, terms)) {
             kept.push({ result: engine.toResult(page, terms), date: (page.meta || {}).published || "" });
           }
         });
@@ -199,6 +261,10 @@
     };
     return cursor;
   };
+
+  function holdsAll(page, terms) {
+    return S.containsAll(S.fold(page.content || "") + "\n" + S.filterText(page.filters), terms);
+  }
 
   function sortByDate(items, sort) {
     items.sort(function (a, b) {

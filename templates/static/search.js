@@ -251,8 +251,8 @@
     }
   };
 
-  // A query that names a subject, bureau or place also offers that filter: tags are not
-  // part of the searched text, so 社会救助 may be in no reply's text but be a subject.
+  // A query that names a subject, bureau or place also offers that filter: the results
+  // hold the words anywhere, the filter keeps only the replies filed under that name.
   Page.prototype.suggest = function (query) {
     var box = this.container.querySelector(".search-suggestion");
     var values = this.filterCounts || {};

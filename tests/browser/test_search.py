@@ -176,8 +176,9 @@ def test_the_search_mode_follows_how_the_site_is_opened(page: Page, site: str) -
 
 
 def test_a_query_naming_a_subject_offers_that_filter(page: Page, site: str) -> None:
-    # 养老人才 is a subject (tag) of the 乌海 reply but in neither reply's text.
-    assert search(page, site, "养老人才") == []
+    # 养老人才 is a subject (tag) of the 乌海 reply but in neither reply's text: found as
+    # a subject, and offered as the subject filter.
+    assert search(page, site, "养老人才") == [WUHAI]
     offer = page.get_by_role("button", name="查看主题为“养老人才”的全部答复（1 件）")
     offer.click()
     page.wait_for_function("document.querySelectorAll('.search-result').length === 1")
