@@ -51,6 +51,34 @@
     return fold(lines.join("\n"));
   }
 
+  // {key: {}} for every filter: counts to add to with `tally`.
+  function emptyCounts() {
+    var counts = {};
+    FILTERS.forEach(function (key) {
+      counts[key] = {};
+    });
+    return counts;
+  }
+
+  // Add a page's filter values (`filters`: {key: [values]}) to `counts`, for `keys` only.
+  function tally(counts, filters, keys) {
+    (keys || FILTERS).forEach(function (key) {
+      ((filters || {})[key] || []).forEach(function (value) {
+        counts[key][value] = (counts[key][value] || 0) + 1;
+      });
+    });
+  }
+
+  // The filters but `key`: the filter values' counts for `key` follow the query and the
+  // other filters, not the value chosen for `key` itself.
+  function withoutFilter(filters, key) {
+    var others = {};
+    Object.keys(filters).forEach(function (name) {
+      if (name !== key) others[name] = filters[name];
+    });
+    return others;
+  }
+
   function containsAll(folded, terms) {
     for (var i = 0; i < terms.length; i++) {
       if (folded.indexOf(terms[i]) < 0) return false;
@@ -156,6 +184,9 @@
     FILTERS: FILTERS,
     TEXT_FILTERS: TEXT_FILTERS,
     filterText: filterText,
+    emptyCounts: emptyCounts,
+    tally: tally,
+    withoutFilter: withoutFilter,
     fold: fold,
     parseTerms: parseTerms,
     containsAll: containsAll,

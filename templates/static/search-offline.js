@@ -60,19 +60,26 @@
   };
 
   OfflineEngine.prototype.filterValues = function () {
-    var values = {};
-    S.FILTERS.forEach(function (key) {
-      values[key] = {};
-    });
+    var values = S.emptyCounts();
     this.replies.forEach(function (reply) {
-      Object.keys(reply.f || {}).forEach(function (key) {
-        if (!values[key]) return;
-        reply.f[key].forEach(function (value) {
-          values[key][value] = (values[key][value] || 0) + 1;
-        });
-      });
+      S.tally(values, reply.f);
     });
     return Promise.resolve(values);
+  };
+
+  // For each filter, how many replies match the query and the other filters, by value.
+  OfflineEngine.prototype.counts = function (query) {
+    var counts = S.emptyCounts();
+    var keys = Object.keys(query.filters);
+    this.replies.forEach(function (reply) {
+      if (!matches(reply, query.terms)) return;
+      var failed = keys.filter(function (key) {
+        return (reply.f[key] || []).indexOf(query.filters[key]) < 0;
+      });
+      if (failed.length === 0) S.tally(counts, reply.f);
+      else if (failed.length === 1) S.tally(counts, reply.f, failed);
+    });
+    return Promise.resolve(counts);
   };
 
   function passes(reply, filters) {

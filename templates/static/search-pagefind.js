@@ -67,6 +67,47 @@
     return merged;
   }
 
+  // For each filter, how many pages match the query and the other filters, by value: the
+  // counts of the query without that filter (one query for the filters not chosen).
+  HostedEngine.prototype.counts = function (query) {
+    var engine = this;
+    var chosen = Object.keys(query.filters);
+    var open = S.FILTERS.filter(function (key) { return chosen.indexOf(key) < 0; });
+    var asks = [{ keys: open, filters: query.filters }].concat(chosen.map(function (key) {
+      return { keys: [key], filters: S.withoutFilter(query.filters, key) };
+    }));
+    return Promise.all(asks.map(function (ask) {
+      return engine.countsOf(Object.assign({}, query, { filters: ask.filters, sort: "" }));
+    })).then(function (all) {
+      var counts = S.emptyCounts();
+      asks.forEach(function (ask, i) {
+        ask.keys.forEach(function (key) {
+          counts[key] = all[i][key] || {};
+        });
+      });
+      return counts;
+    });
+  };
+
+  // Pagefind's own counts when its results are the answer; else the checked results'.
+  HostedEngine.prototype.countsOf = function (query) {
+    var trusted = isTrusted(query.terms);
+    var plan = this.plan(query, trusted);
+    if (trusted && !plan.inFields) {
+      var ask = plan.asks[0];
+      return Promise.all(this.shards.map(function (pagefind) {
+        return pagefind.search(ask.text, { filters: ask.filters }).then(function (response) {
+          return response.filters;
+        });
+      })).then(sumCounts);
+    }
+    return this.search(query).then(function (cursor) {
+      return cursor.finish().then(function () {
+        return cursor.tally();
+      });
+    });
+  };
+
   // One query over every shard. By relevance: by Pagefind's scores, as its own merge of
   // bundles does. By date: each shard is one year of publication, so it is each shard's
   // results in its order, one shard after the other.
@@ -217,7 +258,11 @@
       })).then(function (pages) {
         pages.forEach(function (page) {
           if (trusted || holdsAll(page, terms)) {
-            kept.push({ result: engine.toResult(page, terms), date: (page.meta || {}).published || "" });
+            kept.push({
+              result: engine.toResult(page, terms),
+              date: (page.meta || {}).published || "",
+              filters: page.filters,
+            });
           }
         });
         if (checkAll && checked >= candidates.length) sortByDate(kept, sort);
@@ -257,6 +302,13 @@
       },
       verifiedSoFar: function () {
         return kept.length;
+      },
+      tally: function () {
+        var counts = S.emptyCounts();
+        kept.forEach(function (item) {
+          S.tally(counts, item.filters);
+        });
+        return counts;
       },
     };
     return cursor;

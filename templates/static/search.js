@@ -17,6 +17,7 @@
     this.list = container.querySelector(".search-results");
     this.more = container.querySelector(".search-more");
     this.note = container.querySelector(".search-note");
+    this.reset = container.querySelector(".search-reset");
     this.root = container.getAttribute("data-root") || "";
     this.engine = null;
     this.cursor = null;
@@ -91,6 +92,9 @@
     this.form.addEventListener("change", function (event) {
       if (event.target.tagName === "SELECT") page.runNow();
     });
+    this.reset.addEventListener("click", function () {
+      page.resetFilters();
+    });
     this.more.addEventListener("click", function () {
       page.showMore(true);
     });
@@ -151,7 +155,6 @@
       names.forEach(function (name) {
         var option = document.createElement("option");
         option.value = name;
-        option.textContent = name + "（" + counts[name] + "）";
         select.appendChild(option);
       });
       var wanted = select.getAttribute("data-wanted");
@@ -160,7 +163,50 @@
     });
     var sort = form.elements.sort;
     if (sort && SORTS[sort.getAttribute("data-wanted")]) sort.value = sort.getAttribute("data-wanted");
+    this.showCounts(values);
     form.querySelector(".search-filters").hidden = false;
+  };
+
+  // Each value with how many results it would give with the query and the other filters;
+  // a value that would give none says 0 and cannot be chosen (unless it is chosen).
+  Page.prototype.showCounts = function (counts) {
+    var form = this.form;
+    S.FILTERS.forEach(function (key) {
+      var select = form.elements[key];
+      if (!select) return;
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) return;
+        var count = (counts[key] || {})[option.value] || 0;
+        option.textContent = option.value + "（" + count + "）";
+        option.disabled = count === 0 && option.value !== select.value;
+      });
+    });
+    this.reset.disabled = Object.keys(this.query().filters).length === 0;
+  };
+
+  Page.prototype.updateCounts = function (query, generation) {
+    var page = this;
+    var counts = query.terms.length === 0 && Object.keys(query.filters).length === 0
+      ? Promise.resolve(this.filterCounts)
+      : this.engine.counts(query);
+    return counts.then(function (values) {
+      if (generation === page.generation) page.showCounts(values);
+    });
+  };
+
+  Page.prototype.resetFilters = function () {
+    var form = this.form;
+    S.FILTERS.forEach(function (key) {
+      if (form.elements[key]) form.elements[key].value = "";
+    });
+    // The button is disabled now that no filter is set: focus stays in the filters.
+    if (document.activeElement === this.reset) this.firstFilter().focus();
+    return this.runNow();
+  };
+
+  Page.prototype.firstFilter = function () {
+    var shown = this.form.querySelector(".search-filter:not([hidden]) select");
+    return shown || this.input;
   };
 
   Page.prototype.query = function () {
@@ -202,16 +248,18 @@
     this.suggest(query);
     this.cursor = null;
     this.query_ = query;
+    var counted = this.updateCounts(query, generation);
     if (query.terms.length === 0 && Object.keys(query.filters).length === 0) {
       this.say(query.text ? "请输入要查找的字词。" : "请输入搜索词，或选择筛选条件。");
-      return Promise.resolve();
+      return counted;
     }
     this.say("正在搜索…");
-    return this.engine.search(query).then(function (cursor) {
+    var shown = this.engine.search(query).then(function (cursor) {
       if (generation !== page.generation) return null;
       page.cursor = cursor;
       return page.showMore(false);
     });
+    return Promise.all([shown, counted]);
   };
 
   Page.prototype.showMore = function (moveFocus) {
