@@ -1,10 +1,18 @@
 // reply-archive: read aloud (朗读全文) on a reply page, which alone loads this script.
 //
 // The browser's own speech synthesis with a Chinese voice, sentence by sentence (at most
-// MAX_CHUNK characters, so long replies are not cut off), pausable; the controls stay
-// hidden where the browser cannot speak Chinese.
+// MAX_CHUNK characters, so long replies are not cut off), pausable. While it reads, the
+// controls are a bar fixed to the bottom of the window (the page is padded so that it
+// covers no text), and the paragraph being read is highlighted and kept in view. Where the
+// browser has no speech synthesis, or no Chinese voice once its voices are known, a short
+// message says so in place of the button.
 (function () {
   "use strict";
+
+  var VOICE_WAIT = 1000; // ms: browsers list their voices late (then fire voiceschanged)
+  var root = typeof document !== "undefined" ? document.documentElement : null;
+  var ACTIVE_CLASS = "read-aloud-active";
+  var BAR_HEIGHT = "--read-aloud-bar";
 
   var SENTENCE_END = /[^。！？；!?;]+[。！？；!?;」”’）)]*/g;
   var MAX_CHUNK = 120;
@@ -50,11 +58,26 @@
     var chunks = [];
     for (var j = 0; j < elements.length; j++) {
       var sentences = splitSentences(elements[j].textContent || "");
+      var places = sentencePlaces(sentences);
       for (var k = 0; k < sentences.length; k++) {
-        chunks.push({ element: elements[j], text: sentences[k] });
+        chunks.push({ element: elements[j], text: sentences[k], at: places[k] });
       }
     }
     return chunks;
+  }
+
+  // Where each sentence starts in its paragraph, as a share of the paragraph's text (0 to 1):
+  // in a paragraph taller than the window, about where its line is.
+  function sentencePlaces(sentences) {
+    var total = 0;
+    for (var i = 0; i < sentences.length; i++) total += sentences[i].length;
+    var places = [];
+    var before = 0;
+    for (var j = 0; j < sentences.length; j++) {
+      places.push(total ? before / total : 0);
+      before += sentences[j].length;
+    }
+    return places;
   }
 
   function splitSentences(text) {
@@ -76,6 +99,7 @@
 
   function ReadAloud(box, article, synth) {
     this.box = box;
+    this.slot = box.parentElement;
     this.article = article;
     this.synth = synth;
     this.toggle = box.querySelector(".read-aloud-toggle");
@@ -102,18 +126,27 @@
     window.addEventListener("pagehide", function () {
       if (self.state !== "idle") self.stop("");
     });
-    this.showIfSpeakable();
+    window.addEventListener("resize", function () {
+      self.padPage();
+    });
+    this.showIfSpeakable(false);
+    window.setTimeout(function () {
+      self.showIfSpeakable(true);
+    }, VOICE_WAIT);
     if (typeof this.synth.addEventListener === "function") {
       this.synth.addEventListener("voiceschanged", function () {
-        self.showIfSpeakable();
+        self.showIfSpeakable(true);
       });
     }
   };
 
-  ReadAloud.prototype.showIfSpeakable = function () {
+  // The button where a Chinese voice exists; else, once the voices are known (`known`), the
+  // message that there is none. Until then nothing shows: most voices arrive in a moment.
+  ReadAloud.prototype.showIfSpeakable = function (known) {
     var speakable = chineseVoice(this.synth) !== null;
     if (!speakable && this.state !== "idle") this.stop("");
-    this.box.hidden = !speakable;
+    if (speakable) showButton(this.box);
+    else if (known) showUnavailable(this.box);
   };
 
   ReadAloud.prototype.start = function () {
@@ -150,6 +183,7 @@
       self.stop("无法朗读：浏览器的语音合成出错");
     };
     this.mark(chunk.element);
+    this.follow(chunk);
     this.synth.speak(utterance);
   };
 
@@ -171,33 +205,87 @@
   };
 
   ReadAloud.prototype.show = function (state, label, message) {
+    var reading = state !== "idle";
+    if (reading && this.state === "idle") {
+      // The bar leaves the header: its place is kept, so the text does not move.
+      this.slot.style.minHeight = this.slot.getBoundingClientRect().height + "px";
+    }
     this.state = state;
     this.box.setAttribute("data-state", state);
     this.toggle.textContent = label;
-    this.stopButton.hidden = state === "idle";
+    this.stopButton.hidden = !reading;
     this.status.textContent = message;
+    root.classList.toggle(ACTIVE_CLASS, reading);
+    if (!reading) this.slot.style.minHeight = "";
+    this.padPage();
+  };
+
+  // While the bar is shown the page ends (and scrolls into view) above it.
+  ReadAloud.prototype.padPage = function () {
+    if (this.state === "idle") root.style.removeProperty(BAR_HEIGHT);
+    else root.style.setProperty(BAR_HEIGHT, this.box.getBoundingClientRect().height + "px");
   };
 
   ReadAloud.prototype.mark = function (element) {
     if (this.current === element) return;
     if (this.current) this.current.classList.remove("read-aloud-current");
     this.current = element;
-    if (!element) return;
-    element.classList.add("read-aloud-current");
-    if (typeof element.scrollIntoView === "function") {
-      var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
-      element.scrollIntoView({ block: "nearest", behavior: still && still.matches ? "auto" : "smooth" });
-    }
+    if (element) element.classList.add("read-aloud-current");
   };
 
+  // The text being read stays in the window, above the bar: a paragraph as a whole when it
+  // fits (scrolled to once), else the line of the sentence being read.
+  ReadAloud.prototype.follow = function (chunk) {
+    var element = chunk.element;
+    var box = element.getBoundingClientRect();
+    var room = window.innerHeight - this.box.getBoundingClientRect().height;
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
+    var behavior = still && still.matches ? "auto" : "smooth";
+    var line = parseFloat(window.getComputedStyle(element).lineHeight) || 32;
+    if (box.height + 2 * line <= room) {
+      if (chunk.at === 0 && typeof element.scrollIntoView === "function") {
+        element.scrollIntoView({ block: "nearest", behavior: behavior });
+      }
+      return;
+    }
+    var y = box.top + chunk.at * box.height;
+    if (y >= line && y + 3 * line <= room) return;
+    window.scrollBy({ top: y - Math.max(line, room / 4), behavior: behavior });
+  };
+
+  function showButton(box) {
+    box.hidden = false;
+    box.querySelector(".read-aloud-toggle").hidden = false;
+    box.querySelector(".read-aloud-unavailable").hidden = true;
+  }
+
+  function showUnavailable(box) {
+    box.hidden = false;
+    box.querySelector(".read-aloud-toggle").hidden = true;
+    box.querySelector(".read-aloud-unavailable").hidden = false;
+  }
+
+  function canSpeak() {
+    return (
+      "speechSynthesis" in window &&
+      !!window.speechSynthesis &&
+      typeof window.SpeechSynthesisUtterance === "function"
+    );
+  }
+
   function wireReadAloud() {
-    if (!("speechSynthesis" in window) || !window.speechSynthesis) return;
-    if (typeof window.SpeechSynthesisUtterance !== "function") return;
     var boxes = document.querySelectorAll(".read-aloud");
     for (var i = 0; i < boxes.length; i++) {
       var article = boxes[i].closest("article") || document.querySelector("main");
-      if (article) new ReadAloud(boxes[i], article, window.speechSynthesis).wire();
+      if (!canSpeak()) showUnavailable(boxes[i]);
+      else if (article) new ReadAloud(boxes[i], article, window.speechSynthesis).wire();
     }
+  }
+
+  // Node's tests (tests/js/test_readaloud.mjs) load this file for its text helpers.
+  if (typeof module === "object" && module.exports) {
+    module.exports = { splitSentences: splitSentences, chineseVoice: chineseVoice, MAX_CHUNK: MAX_CHUNK };
+    return;
   }
 
   if (document.readyState === "loading") {
