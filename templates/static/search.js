@@ -6,6 +6,8 @@
 
   var S = global.ReplyArchiveSearch;
   var PAGE_SIZE = 20;
+  var MAX_SHOWN = 2000; // the most results an address may ask to show at once
+  var SCROLL_SAVE = 200; // ms after scrolling stops before the position is kept
   var TYPING_PAUSE = 250; // ms after the last keystroke before the search runs
   var SORTS = { desc: "desc", asc: "asc" };
 
@@ -24,6 +26,8 @@
     this.generation = 0;
     this.typing = null;
     this.composing = false;
+    this.wantedShown = PAGE_SIZE;
+    this.scrolling = null;
   }
 
   Page.prototype.start = function () {
@@ -38,7 +42,9 @@
       return engine.filterValues().then(function (values) {
         page.filterCounts = values;
         page.fillFilters(values);
-        return page.run();
+        return page.run().then(function () {
+          page.restoreScroll();
+        });
       });
     }, function () {
       page.container.setAttribute("data-search-mode", "none");
@@ -72,13 +78,85 @@
     this.note.hidden = false;
   };
 
+  // The state in the address: q, the filters, sort, and n (how many results are shown).
   Page.prototype.readLocation = function () {
     var params = new URLSearchParams(location.search);
     this.input.value = params.get("q") || "";
     var form = this.form;
     S.FILTERS.concat(["sort"]).forEach(function (name) {
       var select = form.elements[name];
-      if (select && params.get(name)) select.setAttribute("data-wanted", params.get(name));
+      if (!select) return;
+      var value = params.get(name) || "";
+      select.setAttribute("data-wanted", value);
+      if (select.options.length > 1) select.value = value;
+      if (select.selectedIndex < 0) select.value = "";
+    });
+    var shown = parseInt(params.get("n") || "", 10);
+    this.wantedShown = shown > PAGE_SIZE ? Math.min(shown, MAX_SHOWN) : PAGE_SIZE;
+  };
+
+  Page.prototype.address = function (withShown) {
+    var query = this.query();
+    var params = new URLSearchParams();
+    if (query.text) params.set("q", query.text);
+    Object.keys(query.filters).forEach(function (key) {
+      params.set(key, query.filters[key]);
+    });
+    if (query.sort) params.set("sort", query.sort);
+    var shown = this.list.children.length;
+    if (withShown && shown > PAGE_SIZE) params.set("n", String(shown));
+    var search = params.toString();
+    return location.pathname + (search ? "?" + search : "");
+  };
+
+  // A new query: a new entry in the history when submitted, else the same entry changed.
+  Page.prototype.remember = function (push) {
+    var address = this.address(false);
+    if (address === location.pathname + location.search) return;
+    this.rewrite(push ? "pushState" : "replaceState", null, address);
+  };
+
+  Page.prototype.rememberShown = function () {
+    this.rewrite("replaceState", history.state, this.address(true));
+  };
+
+  Page.prototype.rememberScroll = function () {
+    var state = Object.assign({}, history.state || {}, { scroll: Math.round(window.scrollY) });
+    this.rewrite("replaceState", state, location.href);
+  };
+
+  Page.prototype.rewrite = function (how, state, address) {
+    try {
+      history[how](state, "", address);
+    } catch (error) {
+      // A browser may refuse to rewrite a file:// address; the search runs all the same.
+    }
+  };
+
+  // Back from a result: the list is shown again to the same length, then scrolled back.
+  Page.prototype.restoreScroll = function () {
+    var state = history.state;
+    if (state && typeof state.scroll === "number") window.scrollTo(0, state.scroll);
+  };
+
+  Page.prototype.bindHistory = function () {
+    var page = this;
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+    window.addEventListener("popstate", function () {
+      page.readLocation();
+      page.run().then(function () {
+        page.restoreScroll();
+      });
+    });
+    window.addEventListener("scroll", function () {
+      if (page.scrolling !== null) clearTimeout(page.scrolling);
+      page.scrolling = setTimeout(function () {
+        page.scrolling = null;
+        page.rememberScroll();
+      }, SCROLL_SAVE);
+    }, { passive: true });
+    this.list.addEventListener("click", function (event) {
+      if (event.target.closest("a")) page.rememberScroll();
     });
   };
 
@@ -86,9 +164,10 @@
     var page = this;
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
-      page.runNow();
+      page.runNow(true);
     });
     this.bindTyping();
+    this.bindHistory();
     this.form.addEventListener("change", function (event) {
       if (event.target.tagName === "SELECT") page.runNow();
     });
@@ -130,14 +209,16 @@
       page.typing = null;
       if (page.composing) return;
       if (page.input.value.trim() === (page.query_ ? page.query_.text : "")) return;
-      page.remember();
+      page.wantedShown = PAGE_SIZE;
+      page.remember(false);
       page.run();
     }, TYPING_PAUSE);
   };
 
-  Page.prototype.runNow = function () {
+  Page.prototype.runNow = function (push) {
     this.cancelTyping();
-    this.remember();
+    this.wantedShown = PAGE_SIZE;
+    this.remember(Boolean(push));
     return this.run();
   };
 
@@ -224,21 +305,6 @@
     };
   };
 
-  Page.prototype.remember = function () {
-    var query = this.query();
-    var params = new URLSearchParams();
-    if (query.text) params.set("q", query.text);
-    Object.keys(query.filters).forEach(function (key) {
-      params.set(key, query.filters[key]);
-    });
-    if (query.sort) params.set("sort", query.sort);
-    try {
-      history.replaceState(null, "", "?" + params.toString());
-    } catch (error) {
-      // file:// pages may not rewrite their address; the search runs all the same.
-    }
-  };
-
   Page.prototype.run = function () {
     var page = this;
     var query = this.query();
@@ -257,16 +323,16 @@
     var shown = this.engine.search(query).then(function (cursor) {
       if (generation !== page.generation) return null;
       page.cursor = cursor;
-      return page.showMore(false);
+      return page.showMore(false, page.wantedShown);
     });
     return Promise.all([shown, counted]);
   };
 
-  Page.prototype.showMore = function (moveFocus) {
+  Page.prototype.showMore = function (moveFocus, count) {
     var page = this;
     var generation = this.generation;
     var cursor = this.cursor;
-    return cursor.next(PAGE_SIZE).then(function (results) {
+    return cursor.next(count || PAGE_SIZE).then(function (results) {
       if (generation !== page.generation) return null;
       results.forEach(function (result, index) {
         var item = S.renderResult(result);
@@ -274,6 +340,7 @@
         if (moveFocus && index === 0) item.querySelector("a").focus();
       });
       page.report();
+      if (moveFocus) page.rememberShown();
       if (cursor.total === null) {
         return cursor.finish().then(function () {
           if (generation === page.generation) page.report();
