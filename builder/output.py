@@ -180,6 +180,13 @@ class OutputGate:
         finally:
             os.close(handle)
 
+    def size_of(self, path: str) -> int | None:
+        """The size of output file `path` as this build produced it (None: not produced)."""
+        if path in self.recorded:
+            return self.recorded[path].size
+        entry = self.manifest.get(path) if path in self.carried else None
+        return entry.size if entry is not None else None
+
     def record(self, outcome: Outcome) -> None:
         if outcome.path in self.produced:
             raise ValueError(f"output path {outcome.path!r} is written twice")

@@ -228,7 +228,7 @@ class Renderer:
         view = page.view
         if isinstance(view, DataFileView):  # a download: encoded, not templated
             return data.encode(view.file, self.config, self.body_of)
-        if isinstance(view, DownloadsView):
+        if isinstance(view, DownloadsView) and len(view.sizes) != len(view.files):
             view = dataclasses.replace(view, sizes=tuple(map(self.size_of, view.files)))
         template = self.env.get_template(page.template)
         base = self.config.base_url if page.absolute_links else ""

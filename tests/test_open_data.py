@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -287,6 +288,38 @@ def test_a_second_build_writes_none_of_the_new_outputs(generated: Path, tmp_path
     first = build(options)
     assert {"data/replies.json", urls.STATISTICS, urls.DOWNLOADS} <= set(first.written)
     assert build(options).written == ()
+
+
+def _shown_size(site: Path, name: str) -> str:
+    page = (site / urls.DOWNLOADS).read_text(encoding="utf-8")
+    row = re.search(rf'href="{re.escape(name)}" download>.*?</tr>', page, re.S)
+    assert row is not None, name
+    return row.group(0)
+
+
+def test_after_an_edit_the_downloads_page_gives_the_new_sizes(
+    generated: Path, tmp_path: Path
+) -> None:
+    """The page takes the sizes from the files as this build wrote them, or as an earlier
+    build left them when it did not write them again."""
+    source = tmp_path / "archive"
+    shutil.copytree(generated, source)
+    options = BuildOptions(source=source, output=tmp_path / "out", search=False)
+    build(options)
+    reply = next((source / "content" / "replies").rglob("*.md"))
+    reply.write_text(reply.read_text(encoding="utf-8") + "\n补充：" + "长" * 3000 + "\n", "utf-8")
+    written = build(options).written
+    assert "data/replies.json" in written and urls.DOWNLOADS in written
+    for name in ("replies.json", "replies.csv"):
+        size = (tmp_path / "out" / "data" / name).stat().st_size
+        assert f"<td>{data.human_size(size)}</td>" in _shown_size(tmp_path / "out", name)
+    (source / "site.toml").write_text(
+        (source / "site.toml").read_text(encoding="utf-8") + '\nlicence = "CC BY 4.0"\n', "utf-8"
+    )
+    assert "data/replies.schema.json" not in build(options).written
+    size = (tmp_path / "out" / "data" / "replies.schema.json").stat().st_size
+    shown = _shown_size(tmp_path / "out", "replies.schema.json")
+    assert f"<td>{data.human_size(size)}</td>" in shown
 
 
 def test_facets_have_labels_and_folders() -> None:

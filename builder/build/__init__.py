@@ -66,7 +66,7 @@ from builder.output import (
     recover,
     remove_if_unbuilt,
 )
-from builder.pages import Page, plan_pages
+from builder.pages import DownloadsView, Page, plan_pages
 from builder.render import Renderer, make_environment, static_files, template_digests, theme_dirs
 from builder.slugs import slugify
 from builder.sources import read_sources, scan_reply_files
@@ -316,6 +316,29 @@ class Builder:
         return self._templates[1], self._templates[2]
 
     def _render(self, job: RenderJob, total: int) -> None:
+        """Render `job`'s pages, the downloads page last: it says the size of each download,
+        which the gate knows once they are written (so none is encoded twice)."""
+        last = [item for item in job.pages if isinstance(item[0].view, DownloadsView)]
+        if last:
+            job = dataclasses.replace(job, pages=[i for i in job.pages if i not in last])
+        self._render_pages(job, total - len(last))
+        for page, fingerprint in last:
+            self._render_downloads(job, page, fingerprint)
+
+    def _render_downloads(self, job: RenderJob, page: Page, fingerprint: bytes) -> None:
+        view = page.view
+        assert isinstance(view, DownloadsView)
+        fingerprint = fingerprint or job.fingerprints.of(page)  # (as planned: without sizes)
+        known = [job.gate.size_of(file.path) for file in view.files]
+        sizes = tuple(
+            size if size is not None else job.renderer.size_of(file)  # (a download not built)
+            for size, file in zip(known, view.files, strict=True)
+        )
+        page = dataclasses.replace(page, view=dataclasses.replace(view, sizes=sizes))
+        data = job.renderer.render(page).encode("utf-8")
+        job.gate.record(job.gate.stage(page.path, data, fingerprint))
+
+    def _render_pages(self, job: RenderJob, total: int) -> None:
         done = total - len(job.pages)
         # The replies read are saved for the next build while the workers render.
         for result in render_pages(job, meanwhile=lambda: self._save(None)):
