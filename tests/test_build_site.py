@@ -52,6 +52,7 @@ def test_every_kind_of_page_is_written(site: Path, page: str) -> None:
     assert (site / page).is_file()
 
 
+@pytest.mark.slow
 def test_every_internal_link_names_a_file_in_the_site(site: Path) -> None:
     assert broken_links(site) == []
 
@@ -128,6 +129,7 @@ def test_without_a_base_url_there_is_no_sitemap_or_feed(site: Path) -> None:
     assert not (site / "feed.xml").exists()
 
 
+@pytest.mark.slow
 def test_with_a_base_url_sitemap_and_feed_use_absolute_urls(tmp_path: Path) -> None:
     base = "https://example.org/archive/"
     build(
@@ -156,6 +158,7 @@ def test_with_a_base_url_sitemap_and_feed_use_absolute_urls(tmp_path: Path) -> N
     ).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_two_builds_of_the_same_input_are_identical(site: Path, tmp_path: Path) -> None:
     build(BuildOptions(source=REPO_ROOT, output=tmp_path / "again", search=False, cache=False))
     first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
@@ -174,6 +177,7 @@ def reply_text(title: str, bureau: str, published: str, tags: str = "[养老服�
     )
 
 
+@pytest.mark.slow
 def test_listings_are_paginated_and_replies_link_their_neighbours(
     archive: Path, write_reply: WriteReply, tmp_path: Path
 ) -> None:
@@ -210,6 +214,7 @@ def test_markup_in_content_is_escaped_everywhere(
         assert 'href="javascript:' not in html, page
 
 
+@pytest.mark.slow
 def test_deleted_replies_disappear_from_the_output(
     archive: Path, write_reply: WriteReply, tmp_path: Path
 ) -> None:
@@ -227,6 +232,7 @@ def test_deleted_replies_disappear_from_the_output(
     assert "删除" not in (output / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_theme_files_in_the_archive_override_the_default_one_by_one(
     sample_archive: Path, tmp_path: Path
 ) -> None:
@@ -241,6 +247,7 @@ def test_theme_files_in_the_archive_override_the_default_one_by_one(
     assert (tmp_path / "out/static/style.css").is_file()
 
 
+@pytest.mark.slow
 def test_a_template_error_is_reported_with_its_line(
     sample_archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -259,6 +266,7 @@ def test_a_template_error_is_reported_with_its_line(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_the_cli_prints_one_summary_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -269,6 +277,7 @@ def test_the_cli_prints_one_summary_line(
     assert out[0].startswith("built 2 replies, ") and out[0].endswith(f"-> {tmp_path / 'output'}")
 
 
+@pytest.mark.slow
 def test_the_command_ends_at_once_after_a_build_with_its_output_flushed(tmp_path: Path) -> None:
     shutil.copytree(REPO_ROOT / "content", tmp_path / "content")
     command = [sys.executable, "-m", "builder", "build", "--no-search", "--source", str(tmp_path)]

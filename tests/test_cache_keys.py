@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import builder
 from builder.build.cache import code_key, code_key_of
 
@@ -26,6 +28,7 @@ def test_the_code_key_is_that_of_the_installed_package() -> None:
     assert code_key() == code_key_of(PACKAGE, builder.__version__)
 
 
+@pytest.mark.slow
 def test_an_edit_to_any_module_of_the_package_changes_the_code_key(tmp_path: Path) -> None:
     copy = _copy_package(tmp_path)
     before = code_key_of(copy, "1")
@@ -64,6 +67,8 @@ def _build(package_parent: Path, archive: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_an_upgrade_that_changes_the_offline_index_rewrites_it(
     tmp_path: Path, sample_archive: Path
 ) -> None:

@@ -66,6 +66,7 @@ def _copy(built: tuple[Path, dict[str, bytes]], into: Path) -> Path:
     return archive
 
 
+@pytest.mark.pagefind
 def test_every_kind_of_cache_file_is_sealed(built: tuple[Path, dict[str, bytes]]) -> None:
     archive, _ = built
     names = {p.relative_to(archive / CACHE_DIR).as_posix() for p in _cache_files(archive)}
@@ -83,6 +84,8 @@ PLANTS: dict[str, Callable[[bytes, bytes], bytes]] = {
 }
 
 
+@pytest.mark.pagefind
+@pytest.mark.slow
 @pytest.mark.parametrize("how", PLANTS)
 def test_a_planted_pickle_in_every_cache_file_never_runs(
     built: tuple[Path, dict[str, bytes]], tmp_path: Path, how: str
@@ -109,6 +112,8 @@ SPOILS: dict[str, Spoil] = {
 }
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 @pytest.mark.parametrize("how", SPOILS)
 def test_a_spoilt_cache_file_is_ignored_with_one_warning(
     built: tuple[Path, dict[str, bytes]], tmp_path: Path, how: str
@@ -123,6 +128,7 @@ def test_a_spoilt_cache_file_is_ignored_with_one_warning(
     assert len([w for w in report.warnings if "cache file" in w.message]) == 1
 
 
+@pytest.mark.pagefind
 def test_one_spoilt_slug_cache_never_moves_pages(
     built: tuple[Path, dict[str, bytes]], tmp_path: Path
 ) -> None:

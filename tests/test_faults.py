@@ -77,6 +77,7 @@ BEFORE_COMMIT = ["locked", "loaded", "record:1", "record:5", "journal"]
 AFTER_COMMIT = ["committed", "move:1", "move:4", "remove:1", "remove:3", "done"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", BEFORE_COMMIT + AFTER_COMMIT)
 def test_a_build_killed_at_any_point_leaves_one_whole_site(
     point: str, versions: tuple[Path, Path, dict, dict], tmp_path: Path
@@ -101,6 +102,7 @@ def test_a_build_killed_at_any_point_leaves_one_whole_site(
     assert site(tmp_path / "output") == second
 
 
+@pytest.mark.slow
 def test_a_kill_mid_commit_is_completed_by_the_next_build_itself(
     versions: tuple[Path, Path, dict, dict], tmp_path: Path
 ) -> None:
@@ -115,6 +117,7 @@ def test_a_kill_mid_commit_is_completed_by_the_next_build_itself(
     assert not (tmp_path / "output" / HIDDEN / "journal.json").exists()
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_both_end_well_one_after_the_other(
     versions: tuple[Path, Path, dict, dict], tmp_path: Path
 ) -> None:
@@ -149,6 +152,7 @@ def holder(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     process.wait()
 
 
+@pytest.mark.slow
 def test_a_build_waits_a_bounded_time_for_another_then_names_it(
     sample_archive: Path, holder: tuple[Path, subprocess.Popen[str]]
 ) -> None:
@@ -166,6 +170,7 @@ def test_a_build_waits_a_bounded_time_for_another_then_names_it(
     assert build(options).pages > 0
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line_and_the_output_stays(
     sample_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
@@ -229,6 +234,7 @@ def test_an_output_naming_a_file_is_refused(sample_archive: Path, tmp_path: Path
     assert "is a file, not a folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("port", ["99999", "-1", "65536"])
 def test_a_port_that_is_no_port_is_one_line(sample_archive: Path, port: str) -> None:
     command = [sys.executable, "-m", "builder", "serve", "--no-search"]
@@ -289,6 +295,7 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
+@pytest.mark.slow
 def test_an_output_on_a_mount_point_builds_and_rebuilds(
     versions: tuple[Path, Path, dict, dict], tmpfs: Path, tmp_path: Path
 ) -> None:
@@ -304,6 +311,7 @@ def test_an_output_on_a_mount_point_builds_and_rebuilds(
     assert site(tmpfs) == second
 
 
+@pytest.mark.slow
 def test_a_real_full_disk_leaves_the_output_and_says_so(
     versions: tuple[Path, Path, dict, dict], tmpfs: Path, tmp_path: Path
 ) -> None:
@@ -321,6 +329,7 @@ def test_a_real_full_disk_leaves_the_output_and_says_so(
     assert site(tmpfs) == first
 
 
+@pytest.mark.slow
 def test_a_read_only_mount_is_one_line_and_kept(
     versions: tuple[Path, Path, dict, dict], tmpfs: Path, tmp_path: Path
 ) -> None:

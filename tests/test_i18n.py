@@ -69,6 +69,7 @@ def load_catalogue_script() -> types.ModuleType:
     return module
 
 
+@pytest.mark.slow
 def test_every_message_that_reaches_a_problem_is_in_the_catalogue() -> None:
     """A message or hint written in place (`Problem(path, line, f"...")`), by anyone, later
     too: its text or f-string template must have a translation."""

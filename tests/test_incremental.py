@@ -171,6 +171,7 @@ def test_a_second_build_renders_and_writes_nothing(source: Path, output: Path) -
     assert mtimes(output) == before
 
 
+@pytest.mark.slow
 def test_without_its_cache_a_second_build_still_writes_nothing(source: Path, output: Path) -> None:
     build(options(source, output))
     shutil.rmtree(source / CACHE_DIR)
@@ -186,6 +187,7 @@ def test_a_build_that_keeps_no_cache_writes_none(source: Path, output: Path) -> 
     assert not (source / CACHE_DIR).exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_process", [False, True])
 def test_a_new_title_rewrites_its_page_its_listings_its_neighbours_and_the_feed(
     source: Path, output: Path, tmp_path: Path, in_process: bool
@@ -206,6 +208,7 @@ def test_a_new_title_rewrites_its_page_its_listings_its_neighbours_and_the_feed(
     assert tree(output) == cold_tree(source, tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("in_process", [False, True])
 def test_a_new_body_rewrites_only_its_page(
     source: Path, output: Path, tmp_path: Path, in_process: bool
@@ -226,6 +229,7 @@ def _rebuild(source: Path, output: Path) -> object:
     return build(options(source, output))
 
 
+@pytest.mark.slow
 def test_a_reply_moved_to_another_day_and_bureau_rewrites_what_shows_it(
     source: Path, output: Path, tmp_path: Path
 ) -> None:
@@ -241,6 +245,7 @@ def test_a_reply_moved_to_another_day_and_bureau_rewrites_what_shows_it(
     assert tree(output) == after
 
 
+@pytest.mark.slow
 def test_deleting_a_reply_removes_its_page(source: Path, output: Path, tmp_path: Path) -> None:
     build(options(source, output))
     reply_file(source, 5).unlink()
@@ -250,6 +255,7 @@ def test_deleting_a_reply_removes_its_page(source: Path, output: Path, tmp_path:
     assert tree(output) == cold_tree(source, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_template_change_rerenders_the_pages_using_it(
     source: Path, output: Path, tmp_path: Path
 ) -> None:
@@ -277,6 +283,7 @@ def test_a_template_change_rerenders_the_pages_using_it(
     assert tree(output) == cold_tree(source, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_long_lived_builder_gives_what_a_cold_build_gives(
     source: Path, output: Path, tmp_path: Path
 ) -> None:
@@ -342,6 +349,7 @@ def test_files_changed_or_added_by_hand_are_put_right(source: Path, output: Path
     assert page.read_bytes() == original
 
 
+@pytest.mark.slow
 def test_rendering_in_forked_workers_gives_the_same_site(
     source: Path, output: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

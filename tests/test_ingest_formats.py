@@ -52,6 +52,7 @@ def nested_page(depth: int, tag: str = "div") -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tag", ["div", "span", "table", "li"])
 def test_a_page_nested_thousands_deep_is_read_and_the_others_imported(
     tag: str, tmp_path: Path
@@ -166,6 +167,7 @@ def as_text(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], l
     return read_content(folder / "replies" / "2024" / SLUG)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MAKERS))
 def test_each_format_imports_every_field_as_the_text_does(
     name: str, as_text: tuple[dict[str, Any], list[str]], tmp_path: Path
@@ -186,6 +188,7 @@ def test_each_format_imports_every_field_as_the_text_does(
     assert any("【数字乡村】" in paragraph for paragraph in body)
 
 
+@pytest.mark.slow
 def test_a_long_paragraph_printed_over_lines_is_one_paragraph(tmp_path: Path) -> None:
     if not fmt.CJK_FONT.is_file():
         pytest.skip(f"no CJK font at {fmt.CJK_FONT} (fonts-noto-cjk)")
@@ -340,6 +343,7 @@ WRITERS: dict[str, Callable[[Path, list[str]], Path]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", sorted(WRITERS))
 def test_every_text_pattern_imports_as_well_in_each_format(suffix: str, tmp_path: Path) -> None:
     """The pattern pages (letterheads, field tables copied as text, split titles …) written

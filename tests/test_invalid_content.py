@@ -45,6 +45,7 @@ def previous_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_each_problem_is_one_line_with_path_and_line(
     case: str, tmp_path: Path, previous_output: Path, capsys: pytest.CaptureFixture[str]

@@ -54,6 +54,7 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
+@pytest.mark.slow
 def test_the_json_download_validates_against_its_shipped_schema(site: Path) -> None:
     document = read_json(site)
     schema = read_json(site, "replies.schema.json")
@@ -117,6 +118,7 @@ def test_the_downloads_page_gives_each_file_its_true_size_and_count(site: Path) 
         assert f"<code>{name}</code>" in page
 
 
+@pytest.mark.slow
 def test_a_large_archive_gets_a_json_file_per_year_and_one_csv(generated: Path) -> None:
     split = generated.parent / "split"
     build(BuildOptions(source=generated, output=split, search=False))
@@ -236,6 +238,7 @@ def test_every_feed_is_well_formed_atom_with_absolute_links_and_is_linked(
     assert 'href="feed.xml" type="application/atom+xml">订阅全部答复' in home
 
 
+@pytest.mark.slow
 def test_without_a_base_url_no_feed_is_written(generated: Path, tmp_path: Path) -> None:
     build(BuildOptions(source=generated, output=tmp_path / "out", search=False))
     assert not list((tmp_path / "out").rglob("feed.xml"))
@@ -265,6 +268,7 @@ def test_json_ld_is_valid_and_cannot_close_its_script(
     assert document["identifier"] == "乙财复〔2024〕3号"
 
 
+@pytest.mark.slow
 def test_site_toml_turns_each_view_off(generated: Path, tmp_path: Path) -> None:
     (generated / "site.toml").write_text(
         "downloads = false\nstatistics = false\nkind_pages = false\n"
@@ -283,6 +287,7 @@ def test_site_toml_turns_each_view_off(generated: Path, tmp_path: Path) -> None:
     assert "proposers/" not in page and "sessions/" not in page
 
 
+@pytest.mark.slow
 def test_a_second_build_writes_none_of_the_new_outputs(generated: Path, tmp_path: Path) -> None:
     options = BuildOptions(source=generated, output=tmp_path / "out", base_url=BASE, search=False)
     first = build(options)

@@ -10,9 +10,12 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO_ROOT
 
 
+@pytest.mark.slow
 def test_an_installed_package_builds_from_another_folder(tmp_path: Path) -> None:
     env = tmp_path / "venv"
     venv.create(env, with_pip=True)

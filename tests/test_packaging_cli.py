@@ -8,9 +8,12 @@ import sys
 import venv
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO_ROOT
 
 
+@pytest.mark.slow
 def test_init_build_check_from_an_installed_wheel(tmp_path: Path) -> None:
     subprocess.run(
         [

@@ -40,6 +40,7 @@ def _body(rng: random.Random) -> str:
     return "\n".join(lines) + rng.choice(["", "\n", "\n\n"])
 
 
+@pytest.mark.slow
 def test_plain_bodies_render_as_markdown_it_renders_them() -> None:
     rng, parser, plain = random.Random(1), _parser(), 0
     for _ in range(20000):
@@ -107,6 +108,7 @@ def _written_body(rng: random.Random) -> str:
     return body + rng.choice(["", "\n", "\n\n"])
 
 
+@pytest.mark.slow
 def test_written_bodies_render_as_markdown_it_renders_them() -> None:
     rng, parser, plain = random.Random(3), _parser(), 0
     for _ in range(30000):
@@ -129,6 +131,7 @@ def generator() -> ModuleType:
     return module
 
 
+@pytest.mark.slow
 def test_ordinary_archives_read_the_quick_way_as_the_libraries_read_them(
     generator: ModuleType,
 ) -> None:
@@ -184,6 +187,7 @@ def _front_matter(rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_plain_front_matter_reads_as_pyyaml_reads_it() -> None:
     rng, plain = random.Random(2), 0
     for _ in range(20000):

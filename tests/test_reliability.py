@@ -108,6 +108,7 @@ FRONT_MATTER_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(FRONT_MATTER_CASES))
 def test_front_matter_that_broke_the_build(
     case: str, built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
@@ -124,6 +125,7 @@ def test_front_matter_that_broke_the_build(
 @pytest.mark.parametrize(
     "url", ["data:text/html;base64,PHNjcmlwdD4=", "DATA:image/png;base64,AA", " data:image/gif,x"]
 )
+@pytest.mark.slow
 def test_a_data_url_from_markdown_is_never_a_link(
     url: str, built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -196,6 +198,7 @@ DISK_CASES: dict[str, tuple[Setup, str]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(DISK_CASES))
 def test_files_and_folders_that_cannot_be_read_or_followed(
     case: str, built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
@@ -205,6 +208,7 @@ def test_files_and_folders_that_cannot_be_read_or_followed(
     assert any(expected in line for line in errors), errors
 
 
+@pytest.mark.slow
 def test_a_link_within_the_archive_is_followed(
     built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -220,6 +224,7 @@ def test_a_link_within_the_archive_is_followed(
     assert next(output.rglob("linked.html"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", ["reply file", "folder", "replies folder", "site.toml"])
 def test_what_cannot_be_read_is_an_error(
     what: str,
@@ -269,6 +274,7 @@ def test_a_fifo_or_folder_named_md_is_a_warning_and_never_read(
     assert "content/replies/odd.md: warning: " in err
 
 
+@pytest.mark.slow
 def test_a_long_tag_or_slug_never_makes_a_name_too_long(
     built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -285,6 +291,7 @@ def test_a_long_tag_or_slug_never_makes_a_name_too_long(
     ]
 
 
+@pytest.mark.slow
 def test_a_year_out_of_range_is_a_warning(
     built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -309,6 +316,7 @@ def test_more_items_than_max_list_items_is_refused(
     ]
 
 
+@pytest.mark.slow
 def test_5000_tags_on_one_reply_give_output_that_grows_linearly(
     built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -328,6 +336,7 @@ def test_5000_tags_on_one_reply_give_output_that_grows_linearly(
     assert total < 60_000_000  # 18.7 MB measured; before, this many tags would write GBs
 
 
+@pytest.mark.slow
 def test_feeds_list_a_bounded_number_of_tags(
     built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -344,6 +353,7 @@ def test_feeds_list_a_bounded_number_of_tags(
     assert feed.count("<category ") == 10
 
 
+@pytest.mark.slow
 def test_a_control_character_in_a_body_is_a_warning_and_never_in_a_page(
     built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

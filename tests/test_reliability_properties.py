@@ -82,6 +82,7 @@ def _check(problems: list[Problem] | tuple[Problem, ...]) -> None:
         assert LINE.match(problem.format(Path("/archive"))), problem.format()
 
 
+@pytest.mark.slow
 @QUICK
 @given(front_matters, bodies)
 def test_any_reply_gives_a_reply_or_problems(front: str, body: str) -> None:
@@ -94,6 +95,7 @@ def test_any_reply_gives_a_reply_or_problems(front: str, body: str) -> None:
     assert (reply is None) == any(p.is_error for p in problems)
 
 
+@pytest.mark.slow
 @QUICK
 @given(front_matters)
 def test_both_front_matter_readers_agree(front: str) -> None:
@@ -104,6 +106,7 @@ def test_both_front_matter_readers_agree(front: str) -> None:
     assert bool(quick[2]) == bool(slow[2])
 
 
+@pytest.mark.slow
 @QUICK
 @given(bodies)
 def test_any_body_is_safe_html(body: str) -> None:
@@ -113,6 +116,7 @@ def test_any_body_is_safe_html(body: str) -> None:
     assert not re.search(r'(?:href|src)="\s*(?:javascript|data|vbscript):', html, re.I)
 
 
+@pytest.mark.slow
 @QUICK
 @given(tomls)
 def test_any_site_toml_gives_a_config_or_problems(text: str) -> None:
@@ -139,6 +143,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 @BUILDS
 @given(front=front_matters, body=bodies, toml=tomls)
 def test_any_archive_builds_or_fails_cleanly(

@@ -78,6 +78,8 @@ def test_a_backslash_keeps_a_comma_in_a_value() -> None:
     assert record is not None and record.filters == {"tag": ("甲,乙",), "year": ("2024",)}
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_only_replies_are_indexed_with_their_fields(searched_site: tuple[Path, list[str]]) -> None:
     records = {r.path: r for r in read_records(searched_site[0])}
     assert sorted(records) == [QIANJIANG, WUHAI]
@@ -100,6 +102,7 @@ def test_only_replies_are_indexed_with_their_fields(searched_site: tuple[Path, l
     assert "现答复如下" in wuhai.body and "吴棣" in wuhai.body
 
 
+@pytest.mark.pagefind
 def test_navigation_and_labels_are_not_indexed(searched_site: tuple[Path, list[str]]) -> None:
     for record in read_records(searched_site[0]):
         text = record.head + record.body
@@ -132,6 +135,7 @@ def test_the_offline_index_holds_every_record_newest_first() -> None:
     assert offline_problems(index, 10_000_000, Path("x")) == []
 
 
+@pytest.mark.slow
 def test_over_budget_the_oldest_bodies_are_left_out_with_a_warning() -> None:
     # Bodies that do not compress: each chunk of 100 replies takes about 300 KB.
     bodies = [
@@ -158,6 +162,7 @@ def test_an_index_over_budget_even_without_bodies_says_so() -> None:
     assert any("over offline_search_budget" in m for m in messages)
 
 
+@pytest.mark.pagefind
 def test_the_build_writes_the_offline_index(searched_site: tuple[Path, list[str]]) -> None:
     header, entries = decode_offline_index((searched_site[0] / OFFLINE_INDEX).read_bytes())
     assert header["bodies"] == header["replies"] == 2
@@ -172,6 +177,7 @@ def test_pagefind_runs_its_extended_binary() -> None:
     assert binary is not None and binary.name.startswith("pagefind_extended")
 
 
+@pytest.mark.pagefind
 def test_pagefind_indexes_only_the_replies_and_segments_chinese(
     searched_site: tuple[Path, list[str]],
 ) -> None:
@@ -191,6 +197,8 @@ def test_pagefind_indexes_only_the_replies_and_segments_chinese(
     assert not (bundle / "pagefind-ui.js").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_reindexing_replaces_the_bundle(searched_site: tuple[Path, list[str]]) -> None:
     output = searched_site[0]
     report = search.index_site(output, Config())
@@ -200,6 +208,7 @@ def test_reindexing_replaces_the_bundle(searched_site: tuple[Path, list[str]]) -
     assert not list(output.parent.glob(".*pagefind*"))
 
 
+@pytest.mark.slow
 def test_without_the_extended_binary_the_build_warns_and_keeps_offline_search(
     tmp_path: Path, sample_archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -211,6 +220,8 @@ def test_without_the_extended_binary_the_build_warns_and_keeps_offline_search(
     assert not (tmp_path / "out" / "pagefind").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_a_quick_build_keeps_the_search_folders(tmp_path: Path, sample_archive: Path) -> None:
     output = tmp_path / "out"
     build(BuildOptions(source=sample_archive, output=output, search=True))
@@ -220,6 +231,7 @@ def test_a_quick_build_keeps_the_search_folders(tmp_path: Path, sample_archive: 
     assert (output / "pagefind" / "2025" / "pagefind.js").is_file()
 
 
+@pytest.mark.pagefind
 def test_the_budget_comes_from_the_config(searched_site: tuple[Path, list[str]]) -> None:
     output = searched_site[0]
     config = replace(Config(), offline_search_budget=100)
@@ -235,6 +247,7 @@ def _fragment(path: Path) -> dict[str, Any]:
     return fragment
 
 
+@pytest.mark.pagefind
 def test_the_extended_binary_runs_even_when_another_is_configured(
     searched_site: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -245,6 +258,7 @@ def test_the_extended_binary_runs_even_when_another_is_configured(
     assert report.pagefind_pages == 2
 
 
+@pytest.mark.pagefind
 def test_a_failing_pagefind_is_a_warning_not_a_traceback(
     searched_site: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -260,6 +274,7 @@ def test_a_failing_pagefind_is_a_warning_not_a_traceback(
     assert sorted(p.name for p in bundle.iterdir()) == before
 
 
+@pytest.mark.pagefind
 def test_pages_read_by_workers_are_read_as_in_one_process(
     searched_site: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -272,6 +287,7 @@ def test_pages_read_by_workers_are_read_as_in_one_process(
     assert len(alone) > 2 and len(search_records.records_of(alone)) == 2
 
 
+@pytest.mark.pagefind
 def test_a_page_is_read_again_only_when_its_size_or_time_changed(
     searched_site: tuple[Path, list[str]], tmp_path: Path
 ) -> None:

@@ -26,6 +26,7 @@ def benchmark_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Conf
     return root / "site", load_config(archive).config
 
 
+@pytest.mark.slow
 def test_the_offline_index_of_1000_replies_stays_within_its_documented_size(
     benchmark_site: tuple[Path, Config],
 ) -> None:
@@ -40,6 +41,7 @@ def test_the_offline_index_of_1000_replies_stays_within_its_documented_size(
     assert size <= config.offline_search_budget
 
 
+@pytest.mark.slow
 def test_a_smaller_budget_drops_the_oldest_bodies_and_warns(
     benchmark_site: tuple[Path, Config],
 ) -> None:

@@ -61,6 +61,8 @@ def fragment_urls(bundle: Path) -> list[str]:
     return sorted(urls)
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_each_year_is_one_bundle_listed_newest_first(site: Path) -> None:
     report = search.index_site(site, Config())
     years = replies_by_year(site)
@@ -77,6 +79,8 @@ def test_each_year_is_one_bundle_listed_newest_first(site: Path) -> None:
     assert not list(site.glob(".reply-archive/pagefind-*")), "no staging folder is left behind"
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_an_unchanged_site_is_not_indexed_again(site: Path, tmp_path: Path) -> None:
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
@@ -87,6 +91,8 @@ def test_an_unchanged_site_is_not_indexed_again(site: Path, tmp_path: Path) -> N
     assert {year: entry_of(site, year).stat().st_mtime_ns for year in stamps} == stamps
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_a_changed_page_re_indexes_its_year_only(site: Path, tmp_path: Path) -> None:
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
@@ -111,6 +117,8 @@ def _contents(bundle: Path) -> str:
     return "".join(texts).replace("\u200b", "")
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_a_year_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
     site: Path, tmp_path: Path
 ) -> None:
@@ -127,6 +135,8 @@ def test_a_year_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
     )
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_a_failing_shard_keeps_its_old_bundle_and_is_retried(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -146,6 +156,8 @@ def test_a_failing_shard_keeps_its_old_bundle_and_is_retried(
     assert search.index_site(site, Config(), store=store).shards_indexed == [year]
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_a_build_keeps_its_search_state_in_the_cache(years_site: tuple[Path, Path]) -> None:
     archive, built = years_site
     output = built.parent / "with-search"

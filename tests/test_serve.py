@@ -85,6 +85,7 @@ def server(site: Path) -> Iterator[Server]:
 # Editing: the served pages follow the files.
 
 
+@pytest.mark.slow
 def test_an_edited_reply_is_served_and_open_pages_are_told_to_reload(
     server: Server, site: Path
 ) -> None:
@@ -98,6 +99,7 @@ def test_an_edited_reply_is_served_and_open_pages_are_told_to_reload(
     assert reload["errors"] == []
 
 
+@pytest.mark.slow
 def test_a_changed_title_reaches_the_listings_and_the_neighbours(
     server: Server, site: Path
 ) -> None:
@@ -113,6 +115,7 @@ def test_a_changed_title_reaches_the_listings_and_the_neighbours(
     assert "甲答复改名" not in server.page("replies/2025/beta.html"), "not beta's neighbour"
 
 
+@pytest.mark.slow
 def test_a_save_through_a_temporary_file_and_rename_is_seen(server: Server, site: Path) -> None:
     folder = site / "content/replies/2025"
     # JetBrains: write x___jb_tmp___, move x to x___jb_old___, move the new file in, delete.
@@ -132,6 +135,7 @@ def test_a_save_through_a_temporary_file_and_rename_is_seen(server: Server, site
     server.wait_for_page("replies/2025/alpha.html", lambda page: "第二次换名保存" in page)
 
 
+@pytest.mark.slow
 def test_a_created_reply_gets_a_page_and_a_place_in_the_listings(
     server: Server, site: Path
 ) -> None:
@@ -143,6 +147,7 @@ def test_a_created_reply_gets_a_page_and_a_place_in_the_listings(
     assert "丁答复" in server.page("tags/yanglaofuwu/index.html")
 
 
+@pytest.mark.slow
 def test_a_deleted_reply_leaves_no_page_and_no_listing_entry(server: Server, site: Path) -> None:
     assert "乙答复" in server.page("index.html")
     (site / "content/replies/2025/beta.md").unlink()
@@ -154,6 +159,7 @@ def test_a_deleted_reply_leaves_no_page_and_no_listing_entry(server: Server, sit
     assert server.get("/tags/shequyanglao/index.html").status == 404
 
 
+@pytest.mark.slow
 def test_a_moved_reply_is_served_at_its_new_name_only(server: Server, site: Path) -> None:
     events = server.events()
     first = events.next_state()
@@ -172,6 +178,7 @@ def test_a_moved_reply_is_served_at_its_new_name_only(server: Server, site: Path
     assert not any(state["errors"] for state in events.seen())
 
 
+@pytest.mark.slow
 def test_a_folder_moved_in_is_one_rebuild(server: Server, site: Path, tmp_path: Path) -> None:
     # A git checkout or a folder copied in: many files at once.
     batch = tmp_path / "batch"
@@ -188,6 +195,7 @@ def test_a_folder_moved_in_is_one_rebuild(server: Server, site: Path, tmp_path: 
     assert server.state()["builds"] == before + 1
 
 
+@pytest.mark.slow
 def test_a_folder_moved_away_takes_its_replies_with_it(
     server: Server, site: Path, tmp_path: Path
 ) -> None:
@@ -201,6 +209,7 @@ def test_a_folder_moved_away_takes_its_replies_with_it(
         assert server.get(f"/replies/2025/{name}.html").status == 404
 
 
+@pytest.mark.slow
 def test_a_changed_tag_updates_the_old_and_the_new_listing(server: Server, site: Path) -> None:
     assert "甲答复" in server.page("tags/yanglaofuwu/index.html")
     new_tag = slugify("智慧养老")
@@ -212,6 +221,7 @@ def test_a_changed_tag_updates_the_old_and_the_new_listing(server: Server, site:
     assert "丙答复" in old and "甲答复" not in old
 
 
+@pytest.mark.slow
 def test_a_changed_bureau_moves_the_reply_between_bureau_listings(
     server: Server, site: Path
 ) -> None:
@@ -223,6 +233,7 @@ def test_a_changed_bureau_moves_the_reply_between_bureau_listings(
     assert "丙答复" not in server.page(f"bureaus/{slugify('潜江市民政局')}/index.html")
 
 
+@pytest.mark.slow
 def test_a_template_and_the_config_are_watched(server: Server, site: Path) -> None:
     # templates/ does not exist when the server starts: it is watched once it appears.
     (site / "templates").mkdir()
@@ -239,6 +250,7 @@ def test_a_template_and_the_config_are_watched(server: Server, site: Path) -> No
 # Errors: the last good site stays, with the errors over it.
 
 
+@pytest.mark.slow
 def test_a_broken_file_shows_its_errors_and_fixing_it_removes_them(
     server: Server, site: Path
 ) -> None:
@@ -288,6 +300,7 @@ def test_a_broken_file_shows_its_errors_and_fixing_it_removes_them(
         "/link-out.toml",
     ],
 )
+@pytest.mark.slow
 def test_nothing_outside_the_output_folder_is_served(
     shared_server: Server, shared_site: Path, path: str
 ) -> None:
@@ -351,6 +364,8 @@ def test_the_reload_script_is_in_html_responses_only_never_in_the_output(
             assert b"__reply_archive" not in written.read_bytes(), written
 
 
+@pytest.mark.slow
+@pytest.mark.pagefind
 def test_the_search_index_is_refreshed_after_the_pages(site: Path) -> None:
     running = Server.start(site)
     try:
@@ -376,6 +391,7 @@ def test_the_search_index_is_refreshed_after_the_pages(site: Path) -> None:
 # Starting and stopping.
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly(site: Path) -> None:
     running = Server.start(site, "--no-search")
     running.process.send_signal(signal.SIGINT)
@@ -386,6 +402,7 @@ def test_ctrl_c_stops_cleanly(site: Path) -> None:
     assert not (site / "output/.reply-archive/staging").exists()
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_terminal_reaches_the_build_workers_and_stops_them_quietly(
     tmp_path: Path,
 ) -> None:
@@ -404,6 +421,7 @@ def test_ctrl_c_in_a_terminal_reaches_the_build_workers_and_stops_them_quietly(
     assert not (tmp_path / "archive/output/.reply-archive/staging").exists()
 
 
+@pytest.mark.slow
 def test_a_port_in_use_is_said_plainly(site: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -495,6 +513,7 @@ def test_a_build_waits_for_the_reads_in_flight_and_reads_wait_for_the_build() ->
     assert order == ["read done", "build"]
 
 
+@pytest.mark.slow
 def test_a_burst_of_changes_is_one_batch() -> None:
     changes = ChangeQueue(quiet=0.3, longest=WAIT_SECONDS)
     paths = [Path(f"/a/{n}.md") for n in range(20)]
@@ -521,6 +540,7 @@ def test_a_burst_of_changes_is_one_batch() -> None:
     assert changes.take() is None
 
 
+@pytest.mark.slow
 def test_the_watcher_reports_changed_files_and_not_the_editors_leftovers(
     site: Path, tmp_path: Path
 ) -> None:

@@ -21,7 +21,7 @@ def server(tmp_path: Path) -> Iterator[PreviewServer]:
     (tmp_path / "index.html").write_text("<html><body><p>首页</p></body></html>", "utf-8")
     (tmp_path / "style.css").write_text("p { line-height: 1.8 }", "utf-8")
     running = bind("127.0.0.1", 0, tmp_path, SiteState())
-    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread = threading.Thread(target=running.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield running
     running.shutdown()
@@ -86,6 +86,7 @@ def test_the_listen_backlog_is_not_five(server: PreviewServer) -> None:
     assert server.request_queue_size == BACKLOG >= 128
 
 
+@pytest.mark.slow
 def test_200_clients_at_once_are_all_answered(server: PreviewServer) -> None:
     """200 clients connect at once (each on its own thread), each makes 5 requests on one
     kept-alive connection; every one is answered, all within 60 s (it takes about 1 s)."""

@@ -64,6 +64,7 @@ def build_argv(archive: Path, output: Path) -> list[str]:
     return ["build", "--no-search", "--no-cache", "--source", str(archive), "--output", str(output)]
 
 
+@pytest.mark.slow
 def test_a_terminal_sees_progress_and_yellow_warnings(archive: Path, tmp_path: Path) -> None:
     status, shown = on_a_terminal(build_argv(archive, tmp_path / "out"), environment())
     assert status == 0, shown
@@ -80,6 +81,7 @@ def test_a_terminal_sees_errors_in_red_in_chinese(tmp_path: Path) -> None:
     assert "检查未通过" in shown
 
 
+@pytest.mark.slow
 def test_no_color_and_a_pipe_see_plain_lines(archive: Path, tmp_path: Path) -> None:
     status, shown = on_a_terminal(build_argv(archive, tmp_path / "a"), environment(NO_COLOR="1"))
     assert status == 0
@@ -98,6 +100,7 @@ def test_no_color_and_a_pipe_see_plain_lines(archive: Path, tmp_path: Path) -> N
     assert piped.stdout.startswith("built 60 replies, ")
 
 
+@pytest.mark.slow
 def test_quiet_prints_errors_only_and_verbose_the_stages(archive: Path, tmp_path: Path) -> None:
     def run(*flags: str) -> subprocess.CompletedProcess[str]:
         argv = [*build_argv(archive, tmp_path / "q"), *flags]
@@ -117,6 +120,7 @@ def test_quiet_prints_errors_only_and_verbose_the_stages(archive: Path, tmp_path
     assert "stages: load " in verbose.stderr and " render " in verbose.stderr
 
 
+@pytest.mark.slow
 def test_an_import_shows_its_progress_on_a_terminal_only(tmp_path: Path) -> None:
     pages = REPO_ROOT / "tests" / "fixtures" / "ingest"
     argv = ["import", str(pages), "--into", str(tmp_path / "a" / "content" / "replies")]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from builder.build import BuildOptions, build
 from builder.config import Config, Footer, load_config
 from tests.conftest import WriteReply
@@ -148,6 +150,7 @@ def test_a_favicon_that_is_missing_or_not_an_image_is_an_error(tmp_path: Path) -
     assert load_config(tmp_path).config.favicon == Config().favicon
 
 
+@pytest.mark.slow
 def test_canonical_and_open_graph_only_with_a_base_url(
     archive: Path, write_reply: WriteReply
 ) -> None:

@@ -40,6 +40,9 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-highlight.js",
 )
 """Pagefind's own interfaces: search.html has its own, so these are not shipped."""
+PAGEFIND_RUNS = "REPLY_ARCHIVE_PAGEFIND_RUNS"
+"""For the test suite's guard only: a file to which each start of Pagefind adds a line
+(tests/conftest.py fails a test that runs Pagefind without the `pagefind` marker)."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def _run_pagefind(site: Path, bundle: Path, indexer: Indexer) -> str:
     command += ["--output-path", str(bundle.resolve()), "--force-language", indexer.language]
     command += ["--silent"]
     environment = {**os.environ, "PAGEFIND_BINARY_PATH": str(indexer.binary)}
+    _note_run(site)
     try:
         done = subprocess.run(command, env=environment, capture_output=True, text=True)
     except OSError as error:
@@ -151,6 +155,13 @@ def _run_pagefind(site: Path, bundle: Path, indexer: Indexer) -> str:
     if indexed_pages(bundle) == 0:
         return "it wrote an empty index"
     return ""
+
+
+def _note_run(site: Path) -> None:
+    runs = os.environ.get(PAGEFIND_RUNS)
+    if runs:
+        with open(runs, "a", encoding="utf-8") as file:
+            file.write(f"{site}\n")
 
 
 def _install_bundle(staging: Path, target: Path) -> None:
