@@ -12,6 +12,8 @@ ORDER = [
     "i18n",
     "errors",
     "files",
+    "parallel",
+    "timing",
     "slugs",
     "dates",
     "places",

@@ -27,9 +27,7 @@ import dataclasses
 import errno
 import os
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +68,7 @@ from builder.pages import DownloadsView, Page, plan_pages
 from builder.render import Renderer, make_environment, static_files, template_digests, theme_dirs
 from builder.slugs import slugify
 from builder.sources import read_sources, scan_reply_files
+from builder.timing import timed
 
 Progress = Callable[[int, int], None]
 
@@ -169,7 +168,7 @@ class Builder:
 
     def _build(self, changed: Iterable[Path] | None, refused: list[Problem]) -> BuildReport:
         options, report = self.options, BuildReport()
-        with collector_paused(), _stage(report, "load"):
+        with collector_paused(), timed(report.timings, "load"):
             config, replies, problems = self._load(changed)
             problems = refused + problems
         if any(p.is_error for p in problems):
@@ -177,7 +176,7 @@ class Builder:
             self._save(None)
             raise BuildFailed(problems)
         dirs = theme_dirs(options.source)
-        with _stage(report, "check"):
+        with timed(report.timings, "check"):
             site = site_key(config, code_key(), dirs)
             inputs = inputs_key(site, self.replies.digests())
             state = self._state()
@@ -205,7 +204,7 @@ class Builder:
         if options.search:
             if options.stage is not None:
                 options.stage("search")
-            with _stage(report, "search"):
+            with timed(report.timings, "search"):
                 report.warnings += self._search(config)
         if self.store is not None:
             report.warnings += tuple(self.store.take_warning())
@@ -241,13 +240,13 @@ class Builder:
         env, templates = self._theme(site, dirs)
         gate = OutputGate(self.options.output_dir, self._state().manifest)
         try:
-            with collector_paused(), _stage(report, "plan"):
+            with collector_paused(), timed(report.timings, "plan"):
                 fingerprints = Fingerprints(config, code_key(), templates, self.replies.digests())
                 if swapped:
                     todo = self._swap(report, swapped, fingerprints, gate)
                 else:
                     todo = self._plan(report, site, config, replies, fingerprints, gate)
-            with _stage(report, "render"):
+            with timed(report.timings, "render"):
                 renderer = Renderer(env, config, self.replies.body_of)
                 self._render(RenderJob(todo, renderer, gate, dirs, fingerprints), report.pages)
                 for path, file in static_files(dirs).items():
@@ -509,12 +508,3 @@ def _index_for_search(
     from builder.search import index_output
 
     return index_output(options.output_dir, config, store)
-
-
-@contextmanager
-def _stage(report: BuildReport, name: str) -> Iterator[None]:
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        report.timings[name] = time.perf_counter() - start

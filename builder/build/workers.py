@@ -1,19 +1,13 @@
-"""Parsing and rendering on every core: forked workers, each taking chunks of the work.
-
-Workers are forked, so they start with everything the parent holds (the archive, the
-planned pages, the bodies) without copying it; each sends back only small results.
-A render worker writes its pages into the gate's staging folder itself and returns what
-it did with each, for the parent's gate to record.
+"""Parsing and rendering on every core: forked workers (`builder.parallel`), each taking
+chunks of the work. A render worker writes its pages into the gate's staging folder itself
+and returns what it did with each, for the parent's gate to record.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import gc
 import itertools
-import multiprocessing
-import os
-import signal
+import multiprocessing.pool
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +22,7 @@ from builder.config import Config
 from builder.errors import Problem
 from builder.output import Outcome, OutputGate
 from builder.pages import Page
+from builder.parallel import forked_pool, worker_count
 from builder.render import Renderer, template_problem
 from builder.sources import Stat
 
@@ -36,10 +31,6 @@ R = TypeVar("R")
 
 PARALLEL_FROM = 200
 """Fewer items than this are done in the parent: forking costs more than it saves."""
-
-
-def worker_count() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
 
 
 @dataclass(frozen=True)
@@ -157,23 +148,13 @@ def _chunks(count: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(count, start + size)
 
 
-def _leave_ctrl_c_to_parent() -> None:
-    # A terminal's Ctrl-C reaches every process of the group; the parent stops the pool,
-    # so a worker printing its own KeyboardInterrupt traceback is only noise.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 @contextmanager
 def _forked_pool(job: ParseJob | RenderJob, workers: int) -> Iterator[multiprocessing.pool.Pool]:
+    """The pool, forked with `job` for its workers to find."""
     global _job
     _job = job
-    gc.freeze()  # the workers' collector then leaves the inherited objects' pages shared
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_leave_ctrl_c_to_parent)
     try:
-        yield pool
-        pool.close()
+        with forked_pool(workers) as pool:
+            yield pool
     finally:
-        pool.terminate()
-        pool.join()
-        gc.unfreeze()
         _job = None

@@ -14,10 +14,7 @@ Both folders are written here, not by the output gate (see `output.KEPT_FOLDERS`
 from __future__ import annotations
 
 import importlib
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -35,6 +32,7 @@ from builder.search.shards import (
     plan_shards,
     publish_shards,
 )
+from builder.timing import timed
 
 STATE_KEY = "search"
 """What `SearchState` is kept as; the store adds the digest of the builder's code to it
@@ -89,7 +87,7 @@ def index_site(
     report = SearchReport()
     kept = store.load_search(output, STATE_KEY) if store else None
     state = kept if isinstance(kept, SearchState) else SearchState()
-    with _timed(report, "read"):
+    with timed(report.timings, "read"):
         pages = read_pages(output, state.pages)
     records = records_of(pages)
     report.records = len(records)
@@ -97,7 +95,7 @@ def index_site(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # Pagefind runs in child processes: the offline index is made meanwhile.
         indexed = pool.submit(_timed_pagefind, output, pages, shards, config) if pagefind else None
-        with _timed(report, "offline"):
+        with timed(report.timings, "offline"):
             write_offline_index(output, records, config, report)
         if indexed is not None:
             shards, done = indexed.result()
@@ -111,7 +109,7 @@ def _timed_pagefind(
     output: Path, pages: Pages, indexed: dict[str, bytes], config: Config
 ) -> tuple[dict[str, bytes], SearchReport]:
     report = SearchReport()
-    with _timed(report, "pagefind"):
+    with timed(report.timings, "pagefind"):
         shards = run_pagefind(output, pages, indexed, config, report)
     return shards, report
 
@@ -182,12 +180,3 @@ def _no_pages(output: Path) -> Problem:
         "no page is marked for search: search finds nothing",
         "the reply template needs data-pagefind-body on the reply's content",
     )
-
-
-@contextmanager
-def _timed(report: SearchReport, name: str) -> Iterator[None]:
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        report.timings[name] = time.perf_counter() - start

@@ -15,7 +15,6 @@ same markers, so the offline index and Pagefind see the same text, metadata and 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from builder.parallel import forked_pool, worker_count
 from builder.sources import Stat, stat_of
 
 VOID = frozenset(
@@ -252,13 +252,13 @@ def read_pages(output: Path, known: Pages) -> Pages:
 
 
 def _read_all(unread: list[tuple[str, str, Stat]]) -> Iterator[tuple[str, PageRead]]:
-    workers = min(os.cpu_count() or 1, 8)
+    workers = worker_count()
     if len(unread) < PARALLEL_FROM or workers == 1:
         yield from _read_some(unread)
         return
     size = max(50, len(unread) // (workers * 8))
     chunks = [unread[start : start + size] for start in range(0, len(unread), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with forked_pool(workers) as pool:
         for done in pool.imap_unordered(_read_some_list, chunks):
             yield from done
 

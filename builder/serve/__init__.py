@@ -18,7 +18,6 @@ import os
 import signal
 import sys
 import threading
-import time
 import traceback
 import webbrowser
 from collections.abc import Iterable, Iterator
@@ -34,6 +33,7 @@ from builder.serve.http import PortInUse, PreviewServer, bind
 from builder.serve.search import SearchRefresher
 from builder.serve.state import SiteState
 from builder.serve.watch import ChangeQueue, Watcher
+from builder.timing import Stopwatch
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -124,14 +124,14 @@ class Preview:
     def _build(self, changed: list[Path] | None) -> None:
         assert self.server is not None
         self.state.started()
-        started = time.perf_counter()
+        watch = Stopwatch()
         with self.server.lock.writing():
             outcome = self._run_builder(changed)
             if isinstance(outcome, BuildReport):
                 self.state.built(bool(outcome.written or outcome.removed))
             else:
                 self.state.failed(outcome)
-        seconds = time.perf_counter() - started
+        seconds = watch.seconds
         if isinstance(outcome, BuildReport):
             self._report(outcome, changed, seconds)
             if self.options.search and (changed is None or outcome.written or outcome.removed):

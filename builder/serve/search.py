@@ -27,6 +27,7 @@ from builder.build.cache import CACHE_DIR, CacheStore
 from builder.config import load_config
 from builder.errors import sorted_problems
 from builder.search import index_output
+from builder.timing import Stopwatch
 
 PAUSE_SECONDS = 1.0
 """How long after the last build the index starts to refresh."""
@@ -71,11 +72,11 @@ class SearchRefresher:
 
     def _run(self) -> None:
         while self._next_run():
-            started = time.perf_counter()
+            watch = Stopwatch()
             lines = self._index()
             if lines is None:
                 continue
-            seconds = time.perf_counter() - started
+            seconds = watch.seconds
             new = [line for line in lines if line not in self._reported]
             self._reported = set(lines)
             for line in new:
