@@ -12,6 +12,7 @@ from builder.archive import Archive, Facet, Group, number_order
 from builder.config import Config
 from builder.data import DataFile
 from builder.model import Reply
+from builder.pages_text import ContactLine, contact_line
 from builder.statistics import Statistics, statistics_of
 
 GROUP_FEED_SIZE = 50
@@ -82,6 +83,11 @@ class ReplyView:
     sessions: tuple[Group, ...] = ()
     proposers: tuple[PageRef, ...] = ()
     """Each proposer's page, titled with their name as the reply gives it."""
+
+    @property
+    def contacts(self) -> tuple[ContactLine, ...]:
+        """The reply's contact lines, their phone numbers to be `tel:` links."""
+        return tuple(contact_line(label, value) for label, value in self.reply.contacts)
 
 
 ENTRY_TAGS = 3

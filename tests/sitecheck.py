@@ -78,7 +78,7 @@ def broken_links(site: Path) -> list[str]:
 
 def link_problem(site: Path, page_path: str, link: str) -> str:
     parts = urlsplit(link)
-    if parts.scheme in ("http", "https", "mailto"):
+    if parts.scheme in ("http", "https", "mailto", "tel"):
         return ""
     if parts.scheme or parts.netloc:
         return "not a relative link"

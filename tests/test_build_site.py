@@ -105,7 +105,7 @@ def test_a_reply_page_has_the_letter_signature_and_contacts(site: Path) -> None:
     assert "<h2>三、下一步工作计划</h2>" in html
     assert "2024年度全市家庭责任医生签约服务团队由99个增加至131个" in html
     assert "<dt>联系人</dt><dd>吴棣</dd>" in html
-    assert "<dt>电话</dt><dd>8992056</dd>" in html
+    assert '<dt>电话</dt><dd><a href="tel:8992056">8992056</a></dd>' in html
     assert 'href="../../tags/yanglaofuwu/index.html"' in html
     assert 'href="../../years/2025/index.html"' in html
 

@@ -1,0 +1,113 @@
+"""A reply's text as its page shows it: phone numbers in the contact lines are `tel:` links
+(made at render time from the text, which stays escaped)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.build import BuildOptions, build
+from builder.pages_text import TextPart, contact_line, phone_parts
+from tests.conftest import WriteReply
+
+HEADER = """\
+---
+title: 对市十届人大五次会议第35号建议的答复
+kind: suggestion
+bureau: 乌海市民政局
+published: 2025-08-04 12:43:38
+{extra}---
+
+"""
+
+
+def reply_page(archive: Path, write_reply: WriteReply, text: str, extra: str = "") -> str:
+    write_reply("r.md", HEADER.format(extra=extra) + text)
+    output = archive / "output"
+    build(BuildOptions(source=archive, output=output, search=False, cache=False))
+    pages = list((output / "replies").rglob("*.html"))
+    assert len(pages) == 1
+    return pages[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "dialled"),
+    [
+        ("0728-6234567", "07286234567"),
+        ("13800000000", "13800000000"),
+        ("138-0000-0000", "13800000000"),
+        ("8992056", "8992056"),
+        ("（0728）6234567", "07286234567"),
+        ("(010) 62345678", "01062345678"),
+        ("+86 138 0000 0000", "+8613800000000"),
+        ("400-123-4567", "4001234567"),
+    ],
+)
+def test_a_phone_number_is_dialled_by_its_digits(text: str, dialled: str) -> None:
+    assert phone_parts(text) == (TextPart(text, dialled),)
+
+
+@pytest.mark.parametrize(
+    "text", ["2025年6月20日", "123456", "1234567", "第150号", "", "吴棣", "010-123"]
+)
+def test_text_that_is_no_phone_number_stays_text(text: str) -> None:
+    assert phone_parts(text) == (TextPart(text),)
+
+
+def test_numbers_among_words_are_found_and_the_words_kept() -> None:
+    parts = phone_parts("吴棣 0728-6234567转801，13800000000")
+    assert parts == (
+        TextPart("吴棣 "),
+        TextPart("0728-6234567", "07286234567"),
+        TextPart("转801，"),
+        TextPart("13800000000", "13800000000"),
+    )
+    assert "".join(p.text for p in parts) == "吴棣 0728-6234567转801，13800000000"
+
+
+def test_a_digit_run_longer_than_a_number_is_not_cut_into_one() -> None:
+    assert phone_parts("123456789012") == (TextPart("123456789012"),)
+    assert phone_parts("089920561234567") == (TextPart("089920561234567"),)
+
+
+@pytest.mark.parametrize("label", ["传真", "邮政编码", "邮编", "通讯地址", "电子邮箱"])
+def test_a_fax_post_code_or_address_is_not_dialled(label: str) -> None:
+    assert contact_line(label, "0728-6234567").parts == (TextPart("0728-6234567"),)
+
+
+def test_the_contact_lines_link_their_phone_numbers(archive: Path, write_reply: WriteReply) -> None:
+    page = reply_page(
+        archive,
+        write_reply,
+        "正文。\n",
+        'contacts:\n  联系人: 吴棣\n  联系电话: "0728-6234567，13800000000"\n'
+        '  传真: "0728-6234568"\n',
+    )
+    contacts = page[page.index('<dl class="contacts">') :]
+    contacts = contacts[: contacts.index("</dl>")]
+    assert (
+        '<dd><a href="tel:07286234567">0728-6234567</a>，'
+        '<a href="tel:13800000000">13800000000</a></dd>'
+    ) in contacts
+    assert "<dd>吴棣</dd>" in contacts
+    assert "<dd>0728-6234568</dd>" in contacts  # a fax number is no link
+    assert contacts.count("tel:") == 2
+
+
+def test_contact_text_stays_escaped_around_the_links(
+    archive: Path, write_reply: WriteReply
+) -> None:
+    page = reply_page(
+        archive,
+        write_reply,
+        "正文。\n",
+        "contacts:\n  电话: '<script>alert(1)</script> 8992056 <b>&amp;</b>'\n",
+    )
+    assert "<script>alert" not in page and "<b>" not in page
+    assert (
+        "<dd>&lt;script&gt;alert(1)&lt;/script&gt; "
+        '<a href="tel:8992056">8992056</a> &lt;b&gt;&amp;amp;&lt;/b&gt;</dd>'
+    ) in page
+    assert re.findall(r'href="tel:[^"]*"', page) == ['href="tel:8992056"']
