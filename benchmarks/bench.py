@@ -143,7 +143,9 @@ def empty_trash(work: Path) -> None:
 
 def edited_reply(archive: Path) -> Path:
     """A reply in the middle of the archive, the same one every run."""
-    files = sorted((archive / "content" / "replies").rglob("*.md"))
+    from builder.sources import find_reply_files
+
+    files = find_reply_files(archive)
     return files[len(files) // 2]
 
 

@@ -42,6 +42,7 @@ from benchmarks.generate import DEFAULT_ARCHIVES, generate  # noqa: E402
 from builder.build import BuildOptions, build  # noqa: E402
 from builder.config import load_config  # noqa: E402
 from builder.search import index_site  # noqa: E402
+from builder.sources import find_reply_files  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 TOP = 20
@@ -101,7 +102,7 @@ class Score:
 def reply_texts(archive: Path) -> dict[str, str]:
     """Each reply's searchable text from its source file, by its page's output path."""
     texts = {}
-    for path in sorted((archive / "content" / "replies").rglob("*.md")):
+    for path in find_reply_files(archive):
         _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
         data = yaml.safe_load(front)
         values = [str(data[key]) for key in FIELDS if data.get(key)]
@@ -114,7 +115,7 @@ def reply_texts(archive: Path) -> dict[str, str]:
 
 
 def sampled_fields(archive: Path, key: str, count: int, seed: int) -> list[str]:
-    files = sorted((archive / "content" / "replies").rglob("*.md"))
+    files = find_reply_files(archive)
     found: list[str] = []
     for path in random.Random(seed).sample(files, min(len(files), count * 3)):
         value = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n", 2)[1]).get(key)

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import DEFAULT_ARCHIVES, generate  # noqa: E402
+from builder.sources import find_reply_files  # noqa: E402
 
 
 def main() -> int:
@@ -70,7 +71,7 @@ def measure(
         port = _port(lines)
         _wait_for(lines, "built ")
         print(f"first build and start: {time.perf_counter() - started:.1f} s", flush=True)
-        replies = sorted((archive / "content/replies").rglob("*.md"))
+        replies = find_reply_files(archive)
         results = []
         for run in range(runs):
             if search and wait:

@@ -6,11 +6,12 @@ import errno
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from builder.errors import Problem, warning
 
 REPLIES_DIR = Path("content") / "replies"
+REPLY_SUFFIX = ".md"
 FENCE = "---"
 
 Stat = tuple[int, int]
@@ -39,6 +40,18 @@ class Scan:
 
     files: dict[str, Stat]
     problems: tuple[Problem, ...] = ()
+
+
+def is_reply_file(relative: PurePath) -> bool:
+    """The rule for which files are replies: a `*.md` under `content/replies/` (`relative`
+    to it) with no hidden name on the way (the walk below applies it as it goes)."""
+    return relative.name.endswith(REPLY_SUFFIX) and not any(map(is_hidden, relative.parts))
+
+
+def is_hidden(name: str) -> bool:
+    """Editors leave `.#x.md`, `.x.md.swp`, `~x.md` and the like beside the files they save:
+    a name that starts so is never a reply, nor a folder of replies."""
+    return name.startswith((".", "~"))
 
 
 def find_reply_files(archive: Path) -> list[Path]:
@@ -92,12 +105,11 @@ class _Walk:
             self.problems.append(_unreadable(Path(folder), error, "folder"))
             return
         for entry in entries:
-            # Editors leave `.#x.md`, `.x.md.swp` and the like beside the files they save.
-            if not entry.name.startswith((".", "~")):
+            if not is_hidden(entry.name):
                 self.entry(entry, seen)
 
     def entry(self, entry: os.DirEntry[str], seen: set[str]) -> None:
-        path, is_md = Path(entry.path), entry.name.endswith(".md")
+        path, is_md = Path(entry.path), entry.name.endswith(REPLY_SUFFIX)
         if not (is_md or entry.is_symlink() or entry.is_dir(follow_symlinks=False)):
             return  # a plain file beside the replies (no system call: the entry's type)
         try:

@@ -19,7 +19,7 @@ from builder.errors import Problem, warning
 from builder.i18n import _
 from builder.model import Reply
 from builder.slugs import load_dictionary, slugify
-from builder.sources import REPLIES_DIR, Stat, scan_reply_files
+from builder.sources import REPLIES_DIR, Stat, is_hidden, is_reply_file, scan_reply_files
 
 
 class ReplyFiles:
@@ -121,9 +121,9 @@ class ReplyFiles:
                 relative = full.resolve().relative_to(root)
             except ValueError:
                 continue  # not a reply file
-            if any(part.startswith((".", "~")) for part in relative.parts):
-                continue
-            if full.is_dir() or not relative.name.endswith(".md"):
+            if any(map(is_hidden, relative.parts)):
+                continue  # never read
+            if full.is_dir() or not is_reply_file(relative):
                 return False  # a folder moved or removed: walk it all
             key = str(self.source / REPLIES_DIR / relative)
             try:

@@ -26,6 +26,7 @@ from builder.ingest.reply import ImportedReply, extract_reply
 from builder.ingest.summary import format_report
 from builder.ingest.writer import render, target_of, write_file
 from builder.slugs import short_hash
+from builder.sources import is_reply_file
 
 __all__ = [
     "ImportDefaults",
@@ -262,4 +263,5 @@ def _slugs_in(into: Path) -> dict[str, Path]:
     """Each content file under `into` by its name: the archive allows replies in any
     sub-folder, and a second file with the same name would clash with the first."""
     found = sorted(into.rglob("*.md")) if into.is_dir() else []
+    found = [path for path in found if is_reply_file(path.relative_to(into))]
     return {path.stem: path for path in found}

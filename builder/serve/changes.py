@@ -1,23 +1,24 @@
 """What a changed file is to the build: a pure classification of paths, for serve and rebuilds.
 
 `classify(path, root)` says which part of an archive a changed path belongs to. It reads no
-file and needs no other module, so the watch server and the incremental builder can share it
-and its table test pins it down. What a kind means for the pages is the builder's business:
-content and templates map to the pages that used them, a config change (or a change whose
-effect is unknown, `OTHER`) means a full rebuild.
+file (which files are replies is `sources.is_reply_file`), so the watch server and the
+incremental builder can share it and its table test pins it down. What a kind means for
+the pages is the builder's business: content and templates map to the pages that used them,
+a config change (or a change whose effect is unknown, `OTHER`) means a full rebuild.
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePath
+
+from builder.sources import is_reply_file
 
 CONTENT_DIR = "content"
 REPLIES_DIR = ("content", "replies")
 TEMPLATES_DIR = "templates"
 STATIC_DIR = ("templates", "static")
 CONFIG_FILE = "site.toml"
-REPLY_SUFFIX = ".md"
 
 WATCHED = (CONTENT_DIR, TEMPLATES_DIR, CONFIG_FILE)
 """The names at an archive's top that a change can matter in; the watcher watches these."""
@@ -95,8 +96,8 @@ def _kind_of(parts: tuple[str, ...]) -> ChangeKind:
     if parts[0] == TEMPLATES_DIR:
         return ChangeKind.TEMPLATE
     if parts[:2] == REPLIES_DIR and len(parts) > 2:
-        # The build reads only `*.md` there (sources.find_reply_files).
-        return ChangeKind.CONTENT if parts[-1].endswith(REPLY_SUFFIX) else ChangeKind.IGNORED
+        replies = PurePath(*parts[len(REPLIES_DIR) :])
+        return ChangeKind.CONTENT if is_reply_file(replies) else ChangeKind.IGNORED
     if parts[0] == CONTENT_DIR:
         return ChangeKind.OTHER
     return ChangeKind.IGNORED
