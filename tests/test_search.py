@@ -90,6 +90,15 @@ def test_only_replies_are_indexed_with_their_fields(searched_site: tuple[Path, l
         "doc": "乌民复〔2025〕20号",
         "date": "2025年8月4日",
         "published": "2025-08-04T12:43:38",
+        # the header fields an excerpt shows by their labels, and skips in the body
+        "proposal": "答复建议：《关于对加快完善我市多元化养老服务体系的建议》",
+        "index": "11150300011554455T/2025-04037",
+        "written": "2025年6月20日",
+        "session": "市十届人大五次会议",
+        "number": "第HN-35号建议",
+        "proposers": "陈可才、刘治平（代表）",
+        "status": "有效",
+        "category": "建议提案",
     }
     assert wuhai.filters["bureau"] == ("乌海市民政局",)
     assert wuhai.filters["region"] == ("乌海市",)

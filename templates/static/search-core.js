@@ -7,6 +7,16 @@
   // Filters whose values are searchable text too: a reply tagged 社区助浴 is found by
   // 社区助浴 even when its text does not hold the word.
   var TEXT_FILTERS = ["tag", "bureau", "region"];
+  // The reply's header fields, as the template marks them (data-pagefind-meta), in the
+  // order the page shows them: the indexed text of a page starts with them.
+  var HEADER = ["title", "proposal", "bureau", "doc", "date", "index", "written", "session",
+    "number", "proposers", "outcome", "status", "category"];
+  var HEADER_GAP = 120; // the most characters between two header fields in the text
+  // The fields an excerpt may show when the match is only there, with their labels.
+  var LABELLED = [["proposal", ""], ["doc", "发文字号"], ["index", "索引号"], ["proposers", "提出人"],
+    ["session", "会议"], ["number", "编号"], ["category", "分类"]];
+  var FILTER_LABELS = [["tag", "主题"], ["bureau", "发文机构"], ["region", "地区"]];
+  var MAX_FIELDS = 3;
   var QUOTES = /["“”„‟「」『』'‘’]/g;
   var OPENING = /[(\[【〔〖（［]/g;
   var CLOSING = /[)\]】〕〗）］]/g;
@@ -168,15 +178,64 @@
     return item;
   }
 
-  // A result from an indexed page's metadata; `path` is relative to the site's root.
-  function makeResult(root, path, meta, text, terms) {
+  // The body of a page's indexed text (`content`, as Pagefind gives it): what follows the
+  // header fields. Pagefind ends a block without punctuation with ". ": after Chinese text
+  // that is a line break, as in the offline index.
+  function bodyOf(content, meta) {
+    var at = 0;
+    HEADER.forEach(function (key) {
+      var value = meta[key];
+      var found = value ? content.indexOf(value, at) : -1;
+      if (found >= 0 && found - at <= HEADER_GAP) at = found + value.length;
+    });
+    return content.slice(at).replace(/^[.\s]+/, "")
+      .replace(/([\u3000-\u9fff\uff00-\uffef])\. /g, "$1\n")
+      .replace(/([\u3000-\u9fff\uff00-\uffef])\.$/, "$1");
+  }
+
+  // The fields that hold a term, as [{label, value}]: header fields and filter values.
+  function matchedFields(meta, filters, terms) {
+    var fields = LABELLED.map(function (pair) {
+      return { label: pair[1], value: meta[pair[0]] || "" };
+    }).concat(FILTER_LABELS.map(function (pair) {
+      return { label: pair[1], value: ((filters || {})[pair[0]] || []).join("、") };
+    }));
+    return fields.filter(function (field) {
+      var folded = fold(field.value);
+      return field.value && terms.some(function (term) {
+        return folded.indexOf(term) >= 0;
+      });
+    }).slice(0, MAX_FIELDS);
+  }
+
+  // What a result shows under its title: the body around the first match, the matches
+  // marked; when the terms are only in fields, those fields by their labels; with no
+  // term, the body's opening. Never the header fields run together.
+  function excerpt(body, meta, filters, terms) {
+    var folded = fold(body);
+    var inBody = terms.some(function (term) {
+      return folded.indexOf(term) >= 0;
+    });
+    if (terms.length === 0 || inBody) return snippet(body, terms, terms.length ? 110 : 80);
+    var parts = [];
+    matchedFields(meta, filters, terms).forEach(function (field) {
+      if (parts.length) parts.push({ text: "；", mark: false });
+      if (field.label) parts.push({ text: field.label + "：", mark: false });
+      parts = parts.concat(markParts(field.value, fold(field.value), terms));
+    });
+    return parts.length ? parts : snippet(body, [], 80);
+  }
+
+  // A result from an indexed page's metadata; `path` is relative to the site's root,
+  // `body` its text without the header fields.
+  function makeResult(root, path, meta, body, filters, terms) {
     return {
       href: root + path,
       title: meta.title || "",
       bureau: meta.bureau || "",
       date: meta.date || "",
       doc: meta.doc || "",
-      snippet: terms.length ? snippet(text, terms) : snippet(text, [], 80),
+      snippet: excerpt(body, meta, filters, terms),
     };
   }
 
@@ -192,6 +251,8 @@
     containsAll: containsAll,
     countOccurrences: countOccurrences,
     snippet: snippet,
+    bodyOf: bodyOf,
+    excerpt: excerpt,
     renderResult: renderResult,
     makeResult: makeResult,
   };

@@ -144,11 +144,7 @@
   };
 
   OfflineEngine.prototype.toResult = function (reply, terms) {
-    var inBody = terms.length === 0 || terms.some(function (term) {
-      return reply.fb.indexOf(term) >= 0;
-    });
-    var text = inBody && reply.b ? reply.b : reply.h;
-    return S.makeResult(this.root, reply.u, reply.m || {}, text, terms);
+    return S.makeResult(this.root, reply.u, reply.m || {}, reply.b || "", reply.f, terms);
   };
 
   S.OfflineEngine = OfflineEngine;

@@ -327,7 +327,9 @@
 
   HostedEngine.prototype.toResult = function (page, terms) {
     var path = (page.raw_url || page.url || "").replace(/^\/+/, "");
-    return S.makeResult(this.root, path, page.meta || {}, page.content || "", terms);
+    var meta = page.meta || {};
+    var body = S.bodyOf(page.content || "", meta);
+    return S.makeResult(this.root, path, meta, body, page.filters, terms);
   };
 
   S.HostedEngine = HostedEngine;

@@ -20,12 +20,13 @@ pytestmark = pytest.mark.browser
 WUHAI_SOURCE = "content/replies/2025/wuhaishi-2025-jianyi-hn-35.md"
 TAG = "社区助浴"
 REGION = "海勃湾区"
+PROPOSER = "王五"
 
 
 @pytest.fixture(scope="module")
 def fields_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample archive, its 乌海 reply tagged 社区助浴 and placed in 海勃湾区: words that
-    are in neither reply's text."""
+    """The sample archive, its 乌海 reply tagged 社区助浴, placed in 海勃湾区 and proposed
+    also by 王五: words that are in neither reply's text."""
     from builder.build import BuildOptions, build
 
     root = tmp_path_factory.mktemp("fields-site")
@@ -35,10 +36,12 @@ def fields_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reply = source / WUHAI_SOURCE
     text = reply.read_text(encoding="utf-8")
     text = text.replace("tags: [养老服务,", f"region: {REGION}\ntags: [{TAG}, 养老服务,", 1)
+    proposers = "proposers: [陈可才, 刘治平"
+    text = text.replace(proposers + "]", f"{proposers}, {PROPOSER}]", 1)
     reply.write_text(text, encoding="utf-8")
     for path in (source / "content").rglob("*.md"):
         body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-        assert TAG not in body and REGION not in body
+        assert TAG not in body and REGION not in body and PROPOSER not in body
     output = root / "site"
     report = build(BuildOptions(source=source, output=output, search=True, cache=False))
     assert not [p.format() for p in report.warnings if "search" in p.message]
