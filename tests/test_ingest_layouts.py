@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder.ingest.addressees import named_in_text, parse_addressee
-from builder.ingest.dates import parse_moment
+from builder.ingest.dates import first_moment
 from builder.ingest.fields import find_fields, parse_fields
 from builder.ingest.page import Line, Page
 from builder.ingest.reply import extract_reply
@@ -28,12 +28,12 @@ from builder.ingest.titles import bureau_in_title, parse_title
     ],
 )
 def test_dates_as_pages_write_them(text: str, day: date) -> None:
-    assert parse_moment(text) == day
+    assert first_moment(text) == day
 
 
 @pytest.mark.parametrize("text", ["2012年13月40日", "20231340", "2024 1340", "2024年6月", "明天"])
 def test_a_date_that_cannot_be_read_is_none_never_a_wrong_date(text: str) -> None:
-    assert parse_moment(text) is None
+    assert first_moment(text) is None
 
 
 def _fields(*texts: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from builder.ingest.addressees import Addressee, is_opening, parse_addressee
 from builder.ingest.body import block, escape_paragraph, heading_level, to_markdown
 from builder.ingest.chrome import is_chrome
-from builder.ingest.dates import chinese_number, parse_moment, whole_date
+from builder.ingest.dates import chinese_number, first_moment, whole_date
 from builder.ingest.decoding import Undecodable, decode
 from builder.ingest.fields import Field, find_fields, normalise_label, parse_fields
 from builder.ingest.html import read_html
@@ -194,7 +194,7 @@ def test_a_sentence_with_a_colon_is_not_a_field() -> None:
     ],
 )
 def test_dates_as_pages_write_them(text: str, moment: date | None) -> None:
-    assert parse_moment(text) == moment
+    assert first_moment(text) == moment
 
 
 def test_a_signature_date_is_a_date_and_nothing_else() -> None:

@@ -46,7 +46,7 @@ from builder.build.cache import (
 )
 from builder.build.fingerprints import Fingerprints, inputs_key, site_key
 from builder.build.path import BuildFacts, BuildPath, choose_path
-from builder.build.record import Record, shape
+from builder.build.record import ReadRecord, shape
 from builder.build.replies import ReplyFiles, duplicate_slugs, no_replies, stray_pages
 from builder.build.workers import RenderJob, render_pages
 from builder.config import CONFIG_FILE, Config, load_config
@@ -128,7 +128,7 @@ class Builder:
         self.store = CacheStore(options.source / CACHE_DIR) if options.cache else None
         self.replies = ReplyFiles(options.source, self.store)
         self.state: OutputState | None = None
-        self.record: Record | None = None
+        self.record: ReadRecord | None = None
         self.keep_record = record
         self._saving: threading.Thread | None = None
         self._templates: tuple[bytes, jinja2.Environment, dict[str, bytes]] | None = None
@@ -177,8 +177,8 @@ class Builder:
             raise BuildFailed(problems)
         dirs = theme_dirs(options.source)
         with timed(report.timings, "check"):
-            site = site_key(config, code_key(), dirs)
-            inputs = inputs_key(site, self.replies.digests())
+            site_digest = site_key(config, code_key(), dirs)
+            inputs = inputs_key(site_digest, self.replies.digests())
             state = self._state()
             current = state.inputs == inputs and holds_exactly(options.output_dir, state.manifest)
             swapped = _swappable(self.replies.changes)
@@ -186,7 +186,8 @@ class Builder:
                 BuildFacts(
                     output_current=current,
                     keeps_record=self.keep_record,
-                    record_of_site=self.record is not None and self.record.site == site,
+                    record_of_site=self.record is not None
+                    and self.record.site_digest == site_digest,
                     replies_swappable=bool(swapped),
                     has_manifest=bool(state.manifest),
                 )
@@ -196,7 +197,7 @@ class Builder:
             self._save(None)
         else:
             swap = swapped if path is BuildPath.SWAP_REPLIES else None
-            written = self._write(report, config, site, dirs, replies, swap)
+            written = self._write(report, config, site_digest, dirs, replies, swap)
             self._save(OutputState(written.manifest, inputs, report.pages))
         report.replies = len(replies)
         report.written, report.removed = written.written, written.removed
@@ -231,13 +232,13 @@ class Builder:
         self,
         report: BuildReport,
         config: Config,
-        site: bytes,
+        site_digest: bytes,
         dirs: list[Path],
         replies: list[Reply],
         swapped: dict[str, Reply] | None,
     ) -> WriteReport:
         """Swap `swapped` (when given) into the pages that show them, else plan again."""
-        env, templates = self._theme(site, dirs)
+        env, templates = self._theme(site_digest, dirs)
         gate = OutputGate(self.options.output_dir, self._state().manifest)
         try:
             with collector_paused(), timed(report.timings, "plan"):
@@ -245,7 +246,7 @@ class Builder:
                 if swapped:
                     todo = self._swap(report, swapped, fingerprints, gate)
                 else:
-                    todo = self._plan(report, site, config, replies, fingerprints, gate)
+                    todo = self._plan(report, site_digest, config, replies, fingerprints, gate)
             with timed(report.timings, "render"):
                 renderer = Renderer(env, config, self.replies.body_of)
                 self._render(RenderJob(todo, renderer, gate, dirs, fingerprints), report.pages)
@@ -265,7 +266,7 @@ class Builder:
     def _plan(
         self,
         report: BuildReport,
-        site: bytes,
+        site_digest: bytes,
         config: Config,
         replies: list[Reply],
         fingerprints: Fingerprints,
@@ -277,7 +278,7 @@ class Builder:
         pages = plan_pages(make_archive(replies, self.replies.slug), config)
         report.pages = len(pages)
         if self.keep_record:
-            self.record = Record.of(site, pages)
+            self.record = ReadRecord.of(site_digest, pages)
         known = gate.manifest
         return [
             (p, f)
@@ -306,12 +307,14 @@ class Builder:
         report.pages = len(record.pages)
         return todo
 
-    def _theme(self, site: bytes, dirs: list[Path]) -> tuple[jinja2.Environment, dict[str, bytes]]:
+    def _theme(
+        self, site_digest: bytes, dirs: list[Path]
+    ) -> tuple[jinja2.Environment, dict[str, bytes]]:
         """The Jinja environment and the digests of its templates, kept while the theme (and
-        the rest of `site`) is unchanged."""
-        if self._templates is None or self._templates[0] != site:
+        the rest of `site_digest`) is unchanged."""
+        if self._templates is None or self._templates[0] != site_digest:
             env = make_environment(dirs, CompiledTemplates(self.store) if self.store else None)
-            self._templates = (site, env, template_digests(env, dirs))
+            self._templates = (site_digest, env, template_digests(env, dirs))
         return self._templates[1], self._templates[2]
 
     def _render(self, job: RenderJob, total: int) -> None:

@@ -43,9 +43,9 @@ def site_key(config: Config, code_key: str, dirs: list[Path]) -> bytes:
     return digest.digest()
 
 
-def inputs_key(site: bytes, replies: Mapping[str, bytes]) -> bytes:
+def inputs_key(site_digest: bytes, replies: Mapping[str, bytes]) -> bytes:
     """A digest of everything pages are made from: when it is unchanged, so is the site."""
-    digest = hashlib.blake2b(site, digest_size=16)
+    digest = hashlib.blake2b(site_digest, digest_size=16)
     for slug in sorted(replies):
         digest.update(slug.encode() + b"\0" + replies[slug])
     return digest.digest()
@@ -59,14 +59,17 @@ class Fingerprints:
         templates: Mapping[str, bytes],
         replies: Mapping[str, bytes],
     ) -> None:
-        self.site = hashlib.blake2b(f"{code_key}\0{config!r}".encode(), digest_size=16).digest()
+        code_and_config = f"{code_key}\0{config!r}".encode()
+        self.code_and_config = hashlib.blake2b(code_and_config, digest_size=16).digest()
+        """A digest of the builder's code and the config (the theme counts page by page,
+        by the digests of the templates each page loads)."""
         self.templates = templates
         self.replies = replies
         self._shared: dict[int, tuple[object, bytes]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def of(self, page: Page) -> bytes:
-        digest = hashlib.blake2b(self.site, digest_size=16)
+        digest = hashlib.blake2b(self.code_and_config, digest_size=16)
         digest.update(self.templates.get(page.template, b"?"))
         key = (page.path, page.absolute_links, self._view(page.view))
         digest.update(repr(key).encode("utf-8", "surrogatepass"))

@@ -31,16 +31,16 @@ def shape(reply: Reply) -> tuple[object, ...]:
 
 
 @dataclass
-class Record:
-    site: bytes
+class ReadRecord:
+    site_digest: bytes
     """The digest of everything but the replies that the pages were made from."""
     pages: list[Page]
     readers: dict[str, list[int]] = field(default_factory=dict)
     """Reply page path -> the pages (by index) whose views hold the reply or link to it."""
 
     @classmethod
-    def of(cls, site: bytes, pages: list[Page]) -> Record:
-        record = cls(site, pages)
+    def of(cls, site_digest: bytes, pages: list[Page]) -> ReadRecord:
+        record = cls(site_digest, pages)
         entries: dict[int, tuple[Entry, set[str]]] = {}
         for index, page in enumerate(pages):
             for path in _reply_paths(page.view, set(), entries):

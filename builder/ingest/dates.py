@@ -38,7 +38,9 @@ def find_moment(text: str) -> tuple[Moment, int, int] | None:
     return None
 
 
-def parse_moment(text: str) -> Moment | None:
+def first_moment(text: str) -> Moment | None:
+    """The first date in the text (`find_moment` without where it is); `dates.parse_moment`
+    is the other one: a whole front-matter value, and whether it has a time of day."""
     found = find_moment(text)
     return found[0] if found else None
 

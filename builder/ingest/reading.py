@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from builder.errors import Problem, warning
 from builder.ingest.addressees import is_opening
 from builder.ingest.chrome import is_chrome, starts_footer
-from builder.ingest.dates import as_date, parse_moment
+from builder.ingest.dates import as_date, first_moment
 from builder.ingest.fields import Field, first, parse_fields
 from builder.ingest.layout import Layout, split_page
 from builder.ingest.page import Line, Page
@@ -105,5 +105,5 @@ def check_conflicts(reading: Reading) -> None:
 
 def _comparable(key: str, value: str) -> object:
     """Dates agree when their days do (one may give the time, the other not)."""
-    moment = parse_moment(value) if key in ("published", "written") else None
+    moment = first_moment(value) if key in ("published", "written") else None
     return as_date(moment) if moment else re.sub(r"\s+", "", value)

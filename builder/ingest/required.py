@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from builder.ingest.dates import Moment, as_date, parse_moment
+from builder.ingest.dates import Moment, as_date, first_moment
 from builder.ingest.fields import UNIT, Field, find_fields, first
 from builder.ingest.layout import looks_like_title
 from builder.ingest.page import Line
@@ -230,7 +230,7 @@ def _published_field(reading: Reading) -> Moment | None:
     for found in reading.fields:
         if found.key != "published" or not found.value:
             continue
-        moment = parse_moment(found.value)
+        moment = first_moment(found.value)
         if moment is None:
             reading.warn(
                 found.line, f"published: cannot read the date in {found.label}: {found.value}"
@@ -243,7 +243,7 @@ def _published_field(reading: Reading) -> Moment | None:
 
 def _written_field(reading: Reading) -> tuple[Field, date] | None:
     for found in reading.fields:
-        moment = parse_moment(found.value) if found.key == "written" else None
+        moment = first_moment(found.value) if found.key == "written" else None
         if moment is not None:
             return found, as_date(moment)
     return None
