@@ -89,6 +89,22 @@
     return others;
   }
 
+  // Whether a page published at `published` (2025-08-04T12:43:38) is within the months of
+  // `range` ({from: "2025-07", to: "2025-08"}, either end optional).
+  function inRange(published, range) {
+    if (!range) return true;
+    var month = String(published || "").slice(0, 7);
+    if (!/^\d{4}-\d{2}$/.test(month)) return false;
+    return (!range.from || month >= range.from) && (!range.to || month <= range.to);
+  }
+
+  // A month range from two inputs' values, or null when neither is a month.
+  function monthRange(from, to) {
+    var valid = /^\d{4}-\d{2}$/;
+    var range = { from: valid.test(from) ? from : "", to: valid.test(to) ? to : "" };
+    return range.from || range.to ? range : null;
+  }
+
   function containsAll(folded, terms) {
     for (var i = 0; i < terms.length; i++) {
       if (folded.indexOf(terms[i]) < 0) return false;
@@ -244,6 +260,8 @@
     TEXT_FILTERS: TEXT_FILTERS,
     filterText: filterText,
     emptyCounts: emptyCounts,
+    inRange: inRange,
+    monthRange: monthRange,
     tally: tally,
     withoutFilter: withoutFilter,
     fold: fold,

@@ -72,7 +72,7 @@
     var counts = S.emptyCounts();
     var keys = Object.keys(query.filters);
     this.replies.forEach(function (reply) {
-      if (!matches(reply, query.terms)) return;
+      if (!matches(reply, query.terms) || !dated(reply, query)) return;
       var failed = keys.filter(function (key) {
         return (reply.f[key] || []).indexOf(query.filters[key]) < 0;
       });
@@ -86,6 +86,10 @@
     return Object.keys(filters).every(function (key) {
       return (reply.f[key] || []).indexOf(filters[key]) >= 0;
     });
+  }
+
+  function dated(reply, query) {
+    return S.inRange((reply.s || {}).published, query.range);
   }
 
   function matches(reply, terms) {
@@ -119,7 +123,7 @@
     var terms = query.terms;
     var ranked = this.replies
       .filter(function (reply) {
-        return passes(reply, query.filters) && matches(reply, terms);
+        return passes(reply, query.filters) && matches(reply, terms) && dated(reply, query);
       })
       .map(function (reply) {
         return rank(reply, terms);

@@ -93,7 +93,7 @@
   HostedEngine.prototype.countsOf = function (query) {
     var trusted = isTrusted(query.terms);
     var plan = this.plan(query, trusted);
-    if (trusted && !plan.inFields) {
+    if (trusted && !plan.inFields && !query.range) {
       var ask = plan.asks[0];
       return Promise.all(this.shards.map(function (pagefind) {
         return pagefind.search(ask.text, { filters: ask.filters }).then(function (response) {
@@ -216,7 +216,26 @@
         plan.push({ text: text, filters: filters });
       });
     }
+    var years = this.yearsOf(query.range);
+    if (years) {
+      plan.forEach(function (ask) {
+        ask.filters = Object.assign({}, ask.filters, {
+          all: (ask.filters.all || []).concat([{ year: { any: years } }]),
+        });
+      });
+    }
     return { asks: plan, inFields: inFields.length > 0 };
+  };
+
+  // The years a month range touches, among the years indexed (Pagefind narrows by year,
+  // the engine checks the month); null without a range.
+  HostedEngine.prototype.yearsOf = function (range) {
+    if (!range) return null;
+    var from = range.from ? range.from.slice(0, 4) : "";
+    var to = range.to ? range.to.slice(0, 4) : "9999";
+    return Object.keys((this.values || {}).year || {}).filter(function (year) {
+      return year >= from && year <= to;
+    });
   };
 
   HostedEngine.prototype.search = function (query) {
@@ -224,7 +243,7 @@
     var terms = query.terms;
     var sort = query.sort ? { published: query.sort } : {};
     var plan = this.plan(query, isTrusted(terms));
-    var trusted = isTrusted(terms) && !plan.inFields;
+    var trusted = isTrusted(terms) && !plan.inFields && !query.range;
     return Promise.all(plan.asks.map(function (ask) {
       return engine.searchShards(ask.text, { filters: ask.filters, sort: sort }, query.sort);
     })).then(function (responses) {
@@ -236,13 +255,13 @@
           seen[result.key] = true;
         });
       });
-      return engine.cursor(candidates, terms, trusted, query.sort);
+      return engine.cursor(candidates, terms, trusted, query.sort, query.range);
     });
   };
 
   // Results one batch at a time. Checked candidates keep Pagefind's order (the pages that
   // matched the whole query first); ordered by date, every candidate is checked first.
-  HostedEngine.prototype.cursor = function (candidates, terms, trusted, sort) {
+  HostedEngine.prototype.cursor = function (candidates, terms, trusted, sort, range) {
     var engine = this;
     var kept = [];
     var checked = 0;
@@ -257,7 +276,7 @@
         return candidate.data();
       })).then(function (pages) {
         pages.forEach(function (page) {
-          if (trusted || holdsAll(page, terms)) {
+          if (trusted || (holdsAll(page, terms) && S.inRange((page.meta || {}).published, range))) {
             kept.push({
               result: engine.toResult(page, terms),
               date: (page.meta || {}).published || "",

@@ -91,6 +91,9 @@
       if (select.options.length > 1) select.value = value;
       if (select.selectedIndex < 0) select.value = "";
     });
+    ["from", "to"].forEach(function (name) {
+      form.elements[name].value = S.monthRange(params.get(name), "") ? params.get(name) : "";
+    });
     var shown = parseInt(params.get("n") || "", 10);
     this.wantedShown = shown > PAGE_SIZE ? Math.min(shown, MAX_SHOWN) : PAGE_SIZE;
   };
@@ -102,6 +105,8 @@
     Object.keys(query.filters).forEach(function (key) {
       params.set(key, query.filters[key]);
     });
+    if (query.range && query.range.from) params.set("from", query.range.from);
+    if (query.range && query.range.to) params.set("to", query.range.to);
     if (query.sort) params.set("sort", query.sort);
     var shown = this.list.children.length;
     if (withShown && shown > PAGE_SIZE) params.set("n", String(shown));
@@ -169,7 +174,7 @@
     this.bindTyping();
     this.bindHistory();
     this.form.addEventListener("change", function (event) {
-      if (event.target.tagName === "SELECT") page.runNow();
+      if (event.target.tagName === "SELECT" || event.target.type === "month") page.runNow();
     });
     this.reset.addEventListener("click", function () {
       page.resetFilters();
@@ -262,12 +267,13 @@
         option.disabled = count === 0 && option.value !== select.value;
       });
     });
-    this.reset.disabled = Object.keys(this.query().filters).length === 0;
+    var query = this.query();
+    this.reset.disabled = Object.keys(query.filters).length === 0 && !query.range;
   };
 
   Page.prototype.updateCounts = function (query, generation) {
     var page = this;
-    var counts = query.terms.length === 0 && Object.keys(query.filters).length === 0
+    var counts = query.terms.length === 0 && Object.keys(query.filters).length === 0 && !query.range
       ? Promise.resolve(this.filterCounts)
       : this.engine.counts(query);
     return counts.then(function (values) {
@@ -280,6 +286,8 @@
     S.FILTERS.forEach(function (key) {
       if (form.elements[key]) form.elements[key].value = "";
     });
+    form.elements.from.value = "";
+    form.elements.to.value = "";
     // The button is disabled now that no filter is set: focus stays in the filters.
     if (document.activeElement === this.reset) this.firstFilter().focus();
     return this.runNow();
@@ -302,6 +310,7 @@
       terms: S.parseTerms(this.input.value),
       filters: filters,
       sort: SORTS[form.elements.sort ? form.elements.sort.value : ""] || "",
+      range: S.monthRange(form.elements.from.value, form.elements.to.value),
     };
   };
 
@@ -315,7 +324,7 @@
     this.cursor = null;
     this.query_ = query;
     var counted = this.updateCounts(query, generation);
-    if (query.terms.length === 0 && Object.keys(query.filters).length === 0) {
+    if (query.terms.length === 0 && Object.keys(query.filters).length === 0 && !query.range) {
       this.say(query.text ? "请输入要查找的字词。" : "请输入搜索词，或选择筛选条件。");
       return counted;
     }
@@ -357,7 +366,7 @@
     this.more.hidden = cursor.done;
     if (shown === 0 && cursor.total === 0) {
       var what = query.text ? "包含“" + query.text + "”的答复" : "符合条件的答复";
-      var filtered = Object.keys(query.filters).length ? "（已按所选条件筛选）" : "";
+      var filtered = Object.keys(query.filters).length || query.range ? "（已按所选条件筛选）" : "";
       this.say("没有找到" + what + filtered + "。");
     } else if (cursor.total === null) {
       this.say("已找到 " + cursor.verifiedSoFar() + " 件以上答复，正在核对其余结果…");
