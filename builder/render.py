@@ -10,23 +10,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import traceback
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from types import CodeType
-from typing import Any
 
 import jinja2
 import jinja2.bccache
 import jinja2.meta
-import jinja2.runtime
-import markupsafe
-from jinja2.utils import internalcode
 from markupsafe import Markup
 
 import builder
-from builder import data, dates, urls
+from builder import data, dates, render_fast, urls
 from builder.archive import Facet, Group
 from builder.config import Config
 from builder.data import DataFile
@@ -123,14 +118,16 @@ def _is_plain(parts: list[str]) -> bool:
 
 
 def make_environment(
-    dirs: list[Path], compiled: jinja2.BytecodeCache | None = None
+    dirs: list[Path], compiled: jinja2.BytecodeCache | None = None, fast: bool = True
 ) -> jinja2.Environment:
-    """The theme's templates; `compiled`: where to keep compiled templates.
+    """The theme's templates; `compiled`: where to keep compiled templates; `fast`: with
+    `render_fast`'s overrides of Jinja's internals (stock Jinja gives the same bytes).
 
     A build that finds the theme changed makes a new environment (`build.fingerprints.
     site_key` covers every theme file), so templates are not checked for changes on
     each load (three file stats a page)."""
-    env = _Environment(
+    environment = _FastEnvironment if fast else jinja2.Environment
+    env = environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         bytecode_cache=compiled,
         auto_reload=False,
@@ -150,64 +147,7 @@ def make_environment(
     return env
 
 
-try:  # MarkupSafe 3: the escaping its `escape` wraps in a `Markup`
-    from markupsafe._speedups import _escape_inner
-except ImportError:  # no compiled speedups, or an older MarkupSafe
-
-    def _escape_inner(s: str, /) -> str:
-        return str(markupsafe.escape(s))
-
-
-def _escape_output(value: object) -> str:
-    """`markupsafe.escape` for a piece of a template's output, as a plain `str`.
-
-    Jinja joins the pieces into one `str` anyway (a macro's or a `set` block's into a
-    `Markup` again), so wrapping each in a `Markup` first only costs: about a seventh of
-    rendering a page. The bytes are the same."""
-    if type(value) is str:
-        return _escape_inner(value)
-    return markupsafe.escape(value)  # Markup as it is, numbers as text, __html__ honoured
-
-
-class _Template(jinja2.Template):
-    @classmethod
-    def from_code(
-        cls,
-        environment: jinja2.Environment,
-        code: CodeType,
-        globals: MutableMapping[str, Any],
-        uptodate: Callable[[], bool] | None = None,
-    ) -> jinja2.Template:
-        template = super().from_code(environment, code, globals, uptodate)
-        # The compiled template's functions find `escape` among its module's globals.
-        template.root_render_func.__globals__["escape"] = _escape_output
-        return template
-
-
-class _Context(jinja2.runtime.Context):
-    @internalcode
-    def call(self, obj: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        """Call `link` and macros straight away: Jinja's own `call` looks each callable
-        over for `pass_context` and the like (which these have not) at every call, about
-        a sixth of rendering a page."""
-        if type(obj) not in _PLAIN_CALLABLES:
-            return super().call(obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return obj(*args, **kwargs)
-        except StopIteration:  # as Jinja's own `call` does
-            return self.environment.undefined(
-                "value was undefined because a callable raised a StopIteration exception"
-            )
-
-
-_PLAIN_CALLABLES = frozenset((Linker, jinja2.runtime.Macro))
-
-
-class _Environment(jinja2.Environment):
-    context_class = _Context
-    template_class = _Template
+_FastEnvironment = render_fast.environment_class(frozenset((Linker,)))
 
 
 def _json_ld(view: ReplyView, config: Config) -> Markup:
