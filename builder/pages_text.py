@@ -1,4 +1,5 @@
-"""The reply's text as its page shows it: phone numbers in the contact lines as `tel:` links.
+"""The reply's text as its page shows it: phone numbers in the contact lines as `tel:` links,
+ids on its sections and the table of contents they make.
 
 Views take plain text from here, split into parts; the template writes each part, escaped,
 and a number as a link, so no HTML is ever made from a reply's own text.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,71 @@ def dialled(number: str) -> str:
     """A phone number as a `tel:` address takes it: its digits, and a leading +."""
     digits = re.sub(r"\D", "", number)
     return "+" + digits if number.startswith("+") else digits
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ReplyBody:
+    """A reply's body HTML with ids on its top-level sections, and those sections."""
+
+    html: Markup
+    sections: tuple[Section, ...]
+
+    @property
+    def contents(self) -> tuple[Section, ...]:
+        """The sections a table of contents lists: none for a reply of fewer than three."""
+        return self.sections if len(self.sections) >= CONTENTS_FROM else ()
+
+    def __html__(self) -> Markup:
+        return self.html
+
+
+CONTENTS_FROM = 3
+"""The fewest top-level sections that give a reply a table of contents."""
+TITLE_LENGTH = 40
+"""The most characters of a run-in section title (一、加强领导。我局……) a contents shows."""
+
+_NESTING = re.compile(r"<(/?)(?:ul|ol|blockquote)\b[^>]*>")
+_NUMBERED = re.compile(r"<p>[一二三四五六七八九十]+、")
+_TITLE_END = re.compile(r"[。；：:;！？!?]")
+
+
+def reply_body(html: str) -> ReplyBody:
+    """Ids `sec-1`, `sec-2` … on the body's top-level sections: its `##` headings, or where
+    it has none, its paragraphs that start 一、 二、 …; the HTML is the Markdown renderer's
+    (one block per line, as both of its paths write it), so a line tells where it is."""
+    lines = html.split("\n")
+    depth = 0
+    heads: list[int] = []
+    numbered: list[int] = []
+    for number, line in enumerate(lines):
+        if depth == 0 and line.startswith("<h2>"):
+            heads.append(number)
+        elif depth == 0 and _NUMBERED.match(line):
+            numbered.append(number)
+        for nesting in _NESTING.finditer(line):
+            depth += -1 if nesting[1] else 1
+    starts = heads or numbered
+    tag = "h2" if heads else "p"
+    sections = []
+    for count, number in enumerate(starts, 1):
+        section = Section(f"sec-{count}", _section_title(lines, number, tag))
+        lines[number] = f'<{tag} id="{section.id}">' + lines[number][len(tag) + 2 :]
+        sections.append(section)
+    return ReplyBody(Markup("\n".join(lines)), tuple(sections))
+
+
+def _section_title(lines: list[str], number: int, tag: str) -> str:
+    text = "\n".join(lines[number:])
+    text = Markup(text[: text.index(f"</{tag}>")]).striptags()
+    if tag == "p":
+        end = _TITLE_END.search(text)
+        text = text[: end.start()] if end else text
+        if len(text) > TITLE_LENGTH:
+            text = text[:TITLE_LENGTH] + "…"
+    return text

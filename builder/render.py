@@ -28,6 +28,7 @@ from builder.data import DataFile
 from builder.errors import Problem
 from builder.model import Reply
 from builder.pages import DataFileView, DownloadsView, Page, PageRef, ReplyView
+from builder.pages_text import reply_body
 
 THEME_DIR_NAME = "templates"
 STATIC_DIR_NAME = "static"
@@ -181,7 +182,7 @@ class Renderer:
             site=self.config,
             link=link,
             absolute=self.config.absolute_url,
-            body=lambda reply: Markup(self.body_of(reply)),
+            body=lambda reply: reply_body(self.body_of(reply)),
         )
 
     def size_of(self, file: DataFile) -> int:

@@ -102,7 +102,7 @@ def test_a_reply_page_has_the_letter_signature_and_contacts(site: Path) -> None:
     html = (site / WUHAI).read_text(encoding="utf-8")
     assert "陈可才、刘治平代表：" in html
     assert "答复建议：《关于对加快完善我市多元化养老服务体系的建议》" in html
-    assert "<h2>三、下一步工作计划</h2>" in html
+    assert '<h2 id="sec-3">三、下一步工作计划</h2>' in html
     assert "2024年度全市家庭责任医生签约服务团队由99个增加至131个" in html
     assert "<dt>联系人</dt><dd>吴棣</dd>" in html
     assert '<dt>电话</dt><dd><a href="tel:8992056">8992056</a></dd>' in html

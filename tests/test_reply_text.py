@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import BuildOptions, build
-from builder.pages_text import TextPart, contact_line, phone_parts
+from builder.pages_text import TextPart, contact_line, phone_parts, reply_body
 from tests.conftest import WriteReply
 
 HEADER = """\
@@ -111,3 +111,103 @@ def test_contact_text_stays_escaped_around_the_links(
         '<a href="tel:8992056">8992056</a> &lt;b&gt;&amp;amp;&lt;/b&gt;</dd>'
     ) in page
     assert re.findall(r'href="tel:[^"]*"', page) == ['href="tel:8992056"']
+
+
+LONG_BODY = """\
+您提出的建议收悉,现答复如下:
+
+## 一、基本情况
+
+情况。
+
+### (一)关于医养结合
+
+- 一、列表里的不算
+
+## 二、**主要**做法 & 回应
+
+做法。
+
+## 三、下一步
+
+计划。
+"""
+NUMBERED_BODY = """\
+您提出的建议收悉,现答复如下:
+
+一、加强领导。我局成立了工作专班,统筹推进。
+
+二、完善政策
+
+三、强化保障：落实资金
+
+> 四、引文里的不算
+
+感谢您的关心。
+"""
+
+
+def test_headings_are_the_sections_with_ids_and_titles() -> None:
+    from builder.markup import render_body
+
+    html, _ = render_body(LONG_BODY, Path("r.md"), 1)
+    body = reply_body(html)
+    assert [(s.id, s.title) for s in body.contents] == [
+        ("sec-1", "一、基本情况"),
+        ("sec-2", "二、主要做法 & 回应"),
+        ("sec-3", "三、下一步"),
+    ]
+    assert '<h2 id="sec-2">二、<strong>主要</strong>做法 &amp; 回应</h2>' in body.html
+    assert (
+        str(body.html)
+        .replace(' id="sec-1"', "")
+        .replace(' id="sec-2"', "")
+        .replace(' id="sec-3"', "")
+        == html
+    )  # nothing else changes
+
+
+def test_without_headings_numbered_paragraphs_are_the_sections() -> None:
+    from builder.markup import render_body
+
+    html, _ = render_body(NUMBERED_BODY, Path("r.md"), 1)
+    body = reply_body(html)
+    assert [(s.id, s.title) for s in body.contents] == [
+        ("sec-1", "一、加强领导"),
+        ("sec-2", "二、完善政策"),
+        ("sec-3", "三、强化保障"),
+    ]
+    assert '<p id="sec-1">一、加强领导。我局' in body.html
+    assert "<p>四、引文里的不算</p>" in body.html
+
+
+def test_a_reply_of_two_sections_has_ids_but_no_contents() -> None:
+    body = reply_body("<h2>一、甲</h2>\n<p>x</p>\n<h2>二、乙</h2>\n")
+    assert [s.id for s in body.sections] == ["sec-1", "sec-2"]
+    assert body.contents == ()
+    assert reply_body("<p>收悉。</p>\n").sections == ()
+
+
+def test_a_long_reply_has_contents_linking_to_its_sections_and_back_to_top(
+    archive: Path, write_reply: WriteReply
+) -> None:
+    page = reply_page(archive, write_reply, LONG_BODY)
+    nav = page[page.index('<nav class="reply-toc" aria-label="目录"') :]
+    nav = nav[: nav.index("</nav>")]
+    links = re.findall(r'<a href="#(sec-\d)">([^<]*)</a>', nav)
+    assert links == [
+        ("sec-1", "一、基本情况"),
+        ("sec-2", "二、主要做法 &amp; 回应"),
+        ("sec-3", "三、下一步"),
+    ]
+    for target, _ in links:
+        assert page.count(f'id="{target}"') == 1
+    assert page.index('<nav class="reply-toc"') < page.index('<div class="reply-text">')
+    assert '<p class="back-to-top" data-pagefind-ignore><a href="#top">返回顶部</a></p>' in page
+    assert 'id="top"' in page
+
+
+def test_a_short_reply_has_no_contents(archive: Path, write_reply: WriteReply) -> None:
+    page = reply_page(archive, write_reply, "## 一、基本情况\n\n正文。\n")
+    assert "reply-toc" not in page and "返回顶部" not in page
+    assert '<h2 id="sec-1">一、基本情况</h2>' in page

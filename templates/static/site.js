@@ -126,10 +126,19 @@
     });
   }
 
+  // A long reply's contents (目录) are folded for a phone's first screen; a wide one opens them.
+  function wireContents() {
+    var contents = document.querySelector(".reply-toc details");
+    if (contents && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+      contents.open = true;
+    }
+  }
+
   function ready() {
     wireReadingMode();
     wirePrinting();
     wireSections();
+    wireContents();
   }
 
   if (document.readyState === "loading") {

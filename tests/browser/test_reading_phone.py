@@ -71,3 +71,31 @@ def test_the_other_fields_are_one_tap_away(page: Page, site: str) -> None:
     more.locator("summary").focus()
     page.keyboard.press("Enter")
     assert not page.get_by_text("11150300011554455T/2025-04037").is_visible()
+
+
+@pytest.mark.parametrize(
+    ("width", "folded"), [(390, True), (1280, False)], ids=["phone", "desktop"]
+)
+def test_a_long_reply_s_contents_link_to_its_sections_and_back_to_top(
+    page: Page, site: str, width: int, folded: bool
+) -> None:
+    page.set_viewport_size({"width": width, "height": SCREEN})
+    page.goto(site + REPLIES[0])
+    contents = page.get_by_role("navigation", name="目录")
+    links = contents.get_by_role("link")
+    assert links.first.is_visible() is not folded  # folded on a phone, open on a desktop
+    if folded:
+        contents.locator("summary").click()
+    assert links.all_inner_texts() == [
+        "一、基本情况",
+        "二、主要做法及对建议的采纳与回应",
+        "三、下一步工作计划",
+    ]
+    links.nth(2).click()
+    assert page.evaluate("location.hash") == "#sec-3"
+    top = page.eval_on_selector("#sec-3", "el => el.getBoundingClientRect().top")
+    assert 0 <= top < 60
+    assert page.locator("#sec-3").inner_text() == "三、下一步工作计划"
+    page.get_by_role("link", name="返回顶部").click()
+    assert page.evaluate("scrollY") == 0
+    assert page.evaluate("location.hash") == "#top"
