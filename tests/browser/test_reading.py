@@ -64,6 +64,7 @@ source_url: {LONG_SOURCE}
 STRESS = "replies/2025/stress.html"
 WUHAI = "replies/2025/wuhaishi-2025-jianyi-hn-35.html"
 READING_ON = "localStorage.setItem('reply-archive.reading-mode', 'on');"
+IS_READING = "document.documentElement.classList.contains('reading-mode')"
 WIDTHS = """() => ({
   scroll: document.documentElement.scrollWidth,
   viewport: document.documentElement.clientWidth,
@@ -246,3 +247,38 @@ def test_the_screen_shows_what_print_hides(page: Page, site: str) -> None:
         ".reply-links",
     ):
         assert page.locator(shown).first.is_visible(), shown
+
+
+REFLOW_KINDS = {
+    "home": "index.html",
+    "listing": "bureaus/wuhaishiminzhengju/index.html",
+    "facet": "tags/index.html",
+    "reply": WUHAI,
+    "search": "search.html",
+    "search with results": "search.html?q=%E5%85%BB%E8%80%81",
+    "statistics": "stats/index.html",
+    "downloads": "data/index.html",
+    "404": "404.html",
+}
+
+
+@pytest.mark.parametrize("path", REFLOW_KINDS.values(), ids=REFLOW_KINDS.keys())
+def test_every_kind_of_page_reflows_at_320_css_px_in_reading_mode(
+    page: Page, built_site: Path, http_server: ServeFolder, path: str
+) -> None:
+    # The sample archive built with search: the search page has its results and filters.
+    base = http_server(built_site)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.add_init_script(READING_ON)
+    page.goto(base + path)
+    if "?q=" in path:
+        page.wait_for_function("/找到/.test(document.querySelector('.search-status').textContent)")
+    # What a reader opens (更多信息, 目录, the filters) must reflow too.
+    folded = page.locator("main details:not([open]) > summary:visible")
+    for _ in range(10):
+        if not folded.count():
+            break
+        folded.first.click()
+    assert page.evaluate(IS_READING)
+    widths: dict[str, Any] = page.evaluate(WIDTHS)
+    assert widths["scroll"] <= widths["viewport"], widths
