@@ -1,5 +1,6 @@
 """Screenshots of the default theme for the README: the home page, a reply and the search
-page (with a query), at desktop (1280 CSS px) and phone (390 CSS px) width.
+page (with a query), at desktop (1280 CSS px) and phone (390 CSS px) width, and the reply
+and the search page on the phone in 大字模式 (the reading mode).
 
     python scripts/screenshots.py [--out docs/screenshots]
 
@@ -50,6 +51,8 @@ class Device:
     width: int
     height: int
     scale: float
+    reading: bool = False
+    """In 大字模式: only the reply and the search page are taken."""
 
 
 SHOTS = [
@@ -57,7 +60,13 @@ SHOTS = [
     Shot("reply", "replies/2025/wuhaishi-2025-jianyi-hn-35.html"),
     Shot("search", "search.html?q=" + quote("养老")),
 ]
-DEVICES = [Device("desktop", 1280, 860, 1), Device("phone", 390, 844, 1)]
+DEVICES = [
+    Device("desktop", 1280, 860, 1),
+    Device("phone", 390, 844, 1),
+    Device("phone-reading", 390, 844, 1, reading=True),
+]
+READING_SHOTS = ("reply", "search")
+READING_ON = "localStorage.setItem('reply-archive.reading-mode', 'on');"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -94,8 +103,11 @@ def photograph(browser: Browser, base: str, device: Device, out: Path) -> list[P
         reduced_motion="reduce",
     )
     context.route("**/*", only_local)
+    if device.reading:
+        context.add_init_script(READING_ON)
     page = context.new_page()
-    written = [take(page, base, shot, out / f"{shot.name}-{device.name}.png") for shot in SHOTS]
+    shots = [s for s in SHOTS if s.name in READING_SHOTS] if device.reading else SHOTS
+    written = [take(page, base, shot, out / f"{shot.name}-{device.name}.png") for shot in shots]
     context.close()
     return written
 
