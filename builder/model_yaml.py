@@ -93,8 +93,8 @@ def parse_front_matter(
     """The YAML mapping, the line each key is on, and any syntax problem."""
     if quick and (plain := _plain_front_matter(source.front_matter)) is not None:
         return plain[0], plain[1], []
-    if quick and _may_nest_deeply(source.front_matter):
-        quick = False
+    if quick and (_may_nest_deeply(source.front_matter) or "\t" in source.front_matter):
+        quick = False  # (libyaml takes tabs where PyYAML's reader refuses some: `title: \t`)
     try:
         loader = (_QuickLoader if quick else _FrontMatterLoader)(source.front_matter)
     except yaml.YAMLError as error:  # (the reader refuses control characters at once)
