@@ -20,6 +20,8 @@
     this.more = container.querySelector(".search-more");
     this.note = container.querySelector(".search-note");
     this.reset = container.querySelector(".search-reset");
+    this.fold = container.querySelector(".search-fold");
+    this.foldSummary = container.querySelector(".search-fold-summary");
     this.root = container.getAttribute("data-root") || "";
     this.engine = null;
     this.cursor = null;
@@ -92,7 +94,9 @@
       if (select.selectedIndex < 0) select.value = "";
     });
     ["from", "to"].forEach(function (name) {
-      form.elements[name].value = S.monthRange(params.get(name), "") ? params.get(name) : "";
+      var select = form.elements[name];
+      select.value = params.get(name) || "";
+      if (select.selectedIndex < 0) select.value = "";
     });
     var shown = parseInt(params.get("n") || "", 10);
     this.wantedShown = shown > PAGE_SIZE ? Math.min(shown, MAX_SHOWN) : PAGE_SIZE;
@@ -174,7 +178,7 @@
     this.bindTyping();
     this.bindHistory();
     this.form.addEventListener("change", function (event) {
-      if (event.target.tagName === "SELECT" || event.target.type === "month") page.runNow();
+      if (event.target.tagName === "SELECT") page.runNow();
     });
     this.reset.addEventListener("click", function () {
       page.resetFilters();
@@ -247,10 +251,37 @@
       if (wanted && names.indexOf(wanted) >= 0) select.value = wanted;
       select.closest(".search-filter").hidden = names.length === 0;
     });
+    this.fillMonths(Object.keys(values.year || {}));
     var sort = form.elements.sort;
     if (sort && SORTS[sort.getAttribute("data-wanted")]) sort.value = sort.getAttribute("data-wanted");
     this.showCounts(values);
-    form.querySelector(".search-filters").hidden = false;
+    this.fold.hidden = false;
+    // Folded on a narrow screen (a phone shows the results first), open on a wide one.
+    if (global.matchMedia && global.matchMedia("(min-width: 48em)").matches) this.fold.open = true;
+  };
+
+  // The months of the years indexed, newest first, for the date range (从 … 到).
+  Page.prototype.fillMonths = function (years) {
+    var form = this.form;
+    var wanted = new URLSearchParams(location.search);
+    years.filter(function (year) {
+      return /^\d{4}$/.test(year);
+    }).sort().reverse().forEach(function (year) {
+      for (var month = 12; month >= 1; month--) {
+        var value = year + "-" + (month < 10 ? "0" : "") + month;
+        ["from", "to"].forEach(function (name) {
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = year + "年" + month + "月";
+          form.elements[name].appendChild(option);
+        });
+      }
+    });
+    ["from", "to"].forEach(function (name) {
+      var value = wanted.get(name) || "";
+      form.elements[name].value = value;
+      if (form.elements[name].selectedIndex < 0) form.elements[name].value = "";
+    });
   };
 
   // Each value with how many results it would give with the query and the other filters;
@@ -268,7 +299,9 @@
       });
     });
     var query = this.query();
-    this.reset.disabled = Object.keys(query.filters).length === 0 && !query.range;
+    var active = Object.keys(query.filters).length + (query.range ? 1 : 0);
+    this.reset.disabled = active === 0;
+    this.foldSummary.textContent = active ? "筛选（已选 " + active + " 项）" : "筛选";
   };
 
   Page.prototype.updateCounts = function (query, generation) {
