@@ -50,6 +50,8 @@ def test_a_replys_text_starts_on_the_first_screen(
     if reading:
         page.add_init_script(READING_ON)
     page.goto(site + path)
+    # Read aloud has shown its button or its message (no Chinese voice) by then.
+    page.wait_for_function("!document.querySelector('.read-aloud').hidden")
     shown = page.evaluate(FIRST_SCREEN)
     assert shown["text"] <= screens * SCREEN, shown
     # (发文字号 where the reply has one)
