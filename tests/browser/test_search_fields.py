@@ -89,6 +89,11 @@ def test_a_tag_found_as_text_still_works_with_a_filter(page: Page, site: str) ->
     assert search(page, site, TAG) == [WUHAI]
     bureaus = page.get_by_label("发文机构")
     other = bureaus.locator("option[value='潜江市民政局']")
+    # The counts may arrive just after the results: wait for them.
+    page.wait_for_function(
+        "(o => o.textContent === '潜江市民政局（0）' && o.disabled)"
+        "(document.querySelector(\"#search-filter-bureau option[value='潜江市民政局']\"))"
+    )
     assert other.inner_text() == "潜江市民政局（0）" and other.is_disabled()
     bureaus.select_option("乌海市民政局")
     settle(page)
