@@ -71,7 +71,8 @@ def main() -> None:
     print(f"| {args.checkout} | page (px) | screens | entries | their height (px) | screens |")
     print("|---|---:|---:|---:|---:|---:|")
     for mode, (height, count, span) in figures.items():
-        print(f"| {mode} | {height:,} | {height / HEIGHT:.1f} | {count} | {span:,} | {span / HEIGHT:.1f} |")
+        screens, entry_screens = height / HEIGHT, span / HEIGHT
+        print(f"| {mode} | {height:,} | {screens:.1f} | {count} | {span:,} | {entry_screens:.1f} |")
 
 
 if __name__ == "__main__":
