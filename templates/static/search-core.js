@@ -3,7 +3,13 @@
 (function (global) {
   "use strict";
 
-  var FILTERS = ["bureau", "region", "year", "tag", "kind", "outcome"];
+  // The filters, as search.html lists them (its data-filters): set by useFilters before a
+  // search, kept as one array so that every script sees the same names.
+  var FILTERS = [];
+  function useFilters(names) {
+    FILTERS.length = 0;
+    names.forEach(function (name) { FILTERS.push(name); });
+  }
   // Filters whose values are searchable text too: a reply tagged 社区助浴 is found by
   // 社区助浴 even when its text does not hold the word.
   var TEXT_FILTERS = ["tag", "bureau", "region"];
@@ -257,6 +263,7 @@
 
   global.ReplyArchiveSearch = {
     FILTERS: FILTERS,
+    useFilters: useFilters,
     TEXT_FILTERS: TEXT_FILTERS,
     filterText: filterText,
     emptyCounts: emptyCounts,

@@ -13,6 +13,7 @@
 
   function Page(container) {
     this.container = container;
+    S.useFilters((container.getAttribute("data-filters") || "").split(" ").filter(Boolean));
     this.form = container.querySelector("form");
     this.input = container.querySelector("input[name=q]");
     this.status = container.querySelector(".search-status");
