@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from builder import data
 from builder.markup import _parser, render_body
 from tests.test_plain_paths import _body, _written_body, generator  # noqa: F401 (a fixture)
@@ -73,6 +75,7 @@ def test_the_text_of_markdown_constructs_is_the_parsers() -> None:
         assert data.text_of(html) == reference_text(html), markdown
 
 
+@pytest.mark.slow
 def test_the_text_of_thousands_of_bodies_is_the_parsers() -> None:
     rng, parser = random.Random(11), _parser()
     for index in range(3000):
@@ -83,6 +86,7 @@ def test_the_text_of_thousands_of_bodies_is_the_parsers() -> None:
             assert data.text_of(html) == reference_text(html), repr(body)
 
 
+@pytest.mark.slow
 def test_the_text_of_generated_replies_is_the_parsers(generator: ModuleType) -> None:  # noqa: F811
     for style in ("importer", "ordinary"):
         for _, text in generator.iter_replies(300, seed=7, style=style):

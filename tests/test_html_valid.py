@@ -100,6 +100,7 @@ def built(source: Path, output: Path, base_url: str | None = None) -> Path:
     return output
 
 
+@pytest.mark.slow
 def test_the_sample_archive_and_every_markdown_construct_are_valid_html(
     vnu: list[str], tmp_path: Path, archive: Path, write_reply: WriteReply
 ) -> None:
@@ -127,6 +128,7 @@ def test_the_benchmark_archive_is_valid_html(vnu: list[str], tmp_path: Path) -> 
     assert errors == [], describe(errors)
 
 
+@pytest.mark.slow
 def test_the_checker_reports_invalid_html(vnu: list[str], tmp_path: Path) -> None:
     (tmp_path / "bad.html").write_text(
         "<!DOCTYPE html><html lang=zh-CN><title>坏</title><p><div>块</div></span>",

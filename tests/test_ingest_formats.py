@@ -200,6 +200,7 @@ def test_a_long_paragraph_printed_over_lines_is_one_paragraph(tmp_path: Path) ->
     assert texts[2:4] == ["（B类）", "张海燕、陈立新代表："]  # short lines never joined
 
 
+@pytest.mark.slow
 def test_files_without_text_get_one_line_each_and_the_others_are_imported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -303,6 +303,7 @@ def _shown_size(site: Path, name: str) -> str:
     return row.group(0)
 
 
+@pytest.mark.slow
 def test_after_an_edit_the_downloads_page_gives_the_new_sizes(
     generated: Path, tmp_path: Path
 ) -> None:
