@@ -20,6 +20,7 @@ from benchmarks.generate import generate
 from builder import data, urls
 from builder.archive import Archive, Facet, number_order, proposer_names, session_names
 from builder.build import BuildOptions, build, load_archive
+from builder.errors import BuildFailed
 
 from .conftest import WriteReply
 
@@ -336,3 +337,24 @@ def test_facets_have_labels_and_folders() -> None:
         "proposers",
     ]
     assert Facet.SESSION.label == "会议" and Facet.PROPOSER.label == "提出人"
+
+
+def test_a_broken_downloads_template_of_an_archive_is_an_error_line(
+    generated: Path, tmp_path: Path
+) -> None:
+    """The downloads page is rendered after the others, in the build's own process: a
+    mistake in an archive's own downloads.html is a path:line error there too."""
+    source = tmp_path / "archive"
+    shutil.copytree(generated, source)
+    (source / "templates").mkdir()
+    (source / "templates" / "downloads.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{{ page.sizes | no_such_filter }}\n'
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out"
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(source=source, output=output, search=False))
+    (problem,) = failed.value.problems
+    assert problem.path == source / "templates" / "downloads.html"
+    assert "no_such_filter" in problem.message

@@ -65,7 +65,14 @@ from builder.output import (
     remove_if_unbuilt,
 )
 from builder.pages import DownloadsView, Page, plan_pages
-from builder.render import Renderer, make_environment, static_files, template_digests, theme_dirs
+from builder.render import (
+    Renderer,
+    make_environment,
+    static_files,
+    template_digests,
+    template_problem,
+    theme_dirs,
+)
 from builder.slugs import slugify
 from builder.sources import read_sources, scan_reply_files
 from builder.timing import timed
@@ -337,7 +344,10 @@ class Builder:
             for size, file in zip(known, view.files, strict=True)
         )
         page = dataclasses.replace(page, view=dataclasses.replace(view, sizes=sizes))
-        data = job.renderer.render(page).encode("utf-8")
+        try:
+            data = job.renderer.render(page).encode("utf-8")
+        except jinja2.TemplateError as error:  # (an archive's own downloads.html)
+            raise BuildFailed([template_problem(error, job.dirs)]) from None
         job.gate.record(job.gate.stage(page.path, data, fingerprint))
 
     def _render_pages(self, job: RenderJob, total: int) -> None:
