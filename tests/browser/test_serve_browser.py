@@ -1,7 +1,7 @@
 """`reply-archive serve` in Chromium: open pages reload themselves after a save, and a failed
 build shows its errors over the page, as text, accessibly, until the file is fixed.
 
-The server and the archive are those of tests/test_serve.py; the page is the guarded one of
+The server and the archive are those of tests/serve/test_serve.py; the page is the guarded one of
 this folder (no request outside 127.0.0.1, no uncaught error)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from tests.browser.test_accessibility import axe_script, axe_violations  # noqa: F401
-from tests.test_serve import WAIT_SECONDS, Server, server, site  # noqa: F401 (fixtures)
+from tests.serve.test_serve import WAIT_SECONDS, Server, server, site  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

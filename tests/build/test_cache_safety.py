@@ -49,7 +49,7 @@ def _build(archive: Path) -> BuildReport:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
     """The sample archive built once, with its cache and its site."""
     root = tmp_path_factory.mktemp("cache")
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     archive = root / "archive"
     shutil.copytree(repo / "content", archive / "content")
     shutil.copy(repo / "site.toml", archive / "site.toml")

@@ -31,7 +31,7 @@ from builder.serve.state import OutputLock, SiteState
 from builder.serve.watch import Batch, ChangeQueue, Watcher
 from builder.slugs import slugify
 
-from .conftest import REPO_ROOT
+from ..conftest import REPO_ROOT
 
 WAIT_SECONDS = 30.0
 

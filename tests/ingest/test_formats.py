@@ -22,11 +22,11 @@ from builder.ingest.decoding import Undecodable, decode
 from builder.ingest.html import read_html
 from builder.ingest.pdf import pdf_lines
 
+from ..conftest import REPO_ROOT
 from . import format_fixtures as fmt
-from .conftest import REPO_ROOT
 from .test_ingest import read_content
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 GOOD = FIXTURES / "several-proposers.txt"
 GOOD_SLUG = "baotoushi-2025-jianyi-b-07.md"
 

@@ -38,7 +38,7 @@ from builder.pages import (
 )
 from builder.sources import find_reply_files, read_source
 
-from .conftest import REPO_ROOT
+from ..conftest import REPO_ROOT
 
 BUREAUS = ("甲市民政局", "甲市教育局", "乙县民政局")
 TAGS = ("养老服务", "教育", "交通", "医疗")

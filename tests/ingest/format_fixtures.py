@@ -16,7 +16,7 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-PATTERNS = Path(__file__).resolve().parent / "fixtures" / "ingest-patterns"
+PATTERNS = Path(__file__).resolve().parents[1] / "fixtures" / "ingest-patterns"
 
 
 @functools.cache

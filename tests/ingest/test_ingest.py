@@ -19,9 +19,9 @@ from builder.build import BuildOptions, build
 from builder.errors import Problem
 from builder.ingest import ImportReport, import_paths
 
-from .conftest import REPO_ROOT
+from ..conftest import REPO_ROOT
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 HANDMADE = REPO_ROOT / "content" / "replies" / "2025"
 SEED_FILES = [
