@@ -12,6 +12,13 @@ suggestions (人大代表建议) and proposals (政协委员提案) from 2018 to
 years swapped). Nothing is real: the names of people are drawn from lists, the numbers
 are made up, and source links point to the reserved ``.example`` domain.
 
+The proposers come from rosters, as on a real council: each city's and county's 人大 and
+政协 has one per term (届), of 300–600 deputies or 400–700 members in a city and fewer in a
+county, about a third of them re-elected from the term before. A reply's proposers are
+drawn from the roster of its council and term, a few members far more often than the rest
+(some never propose anything), its co-signers from the same roster but for the odd name
+the roster does not hold.
+
 Two styles of writing: ``importer`` (the default) writes every file as the importer does
 (plain YAML with flow lists, bodies of paragraphs and headings); ``ordinary`` writes the
 same replies the ways people write them by hand (see ``_Ordinary``): quoted and unquoted
@@ -49,7 +56,7 @@ if importlib.util.find_spec("builder") is None:  # run as a script from a checko
 from builder.slugs import slugify  # noqa: E402
 
 # Bump when the output changes on purpose; the stamp also records this file's digest.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 STAMP_NAME = ".generated"
 DEFAULT_ARCHIVES = Path(__file__).resolve().parent / "archives"
 STYLES = ("importer", "ordinary")
@@ -773,6 +780,71 @@ def dump_front_matter(data: dict[str, Any]) -> str:
     return text
 
 
+# -- who proposes: the councils' rosters ---------------------------------------------------
+
+_ROSTER_SIZES = {
+    ("市", "suggestion"): (300, 600),  # a city's 人大 deputies
+    ("市", "proposal"): (400, 700),  # a city's 政协 members
+    ("县", "suggestion"): (150, 300),
+    ("县", "proposal"): (150, 280),
+}
+_RE_ELECTED = 0.35  # the share of a roster that sat in the term before
+_SILENT = 0.2  # the share that never proposes anything
+_OFF_ROSTER = 0.05  # a co-signer the roster does not name (a guest, a name as misprinted)
+
+
+def _person(rng: random.Random) -> str:
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
+    return rng.choice(SURNAMES) + given
+
+
+def _term(region: Region, year: int, kind: str) -> tuple[int, int]:
+    """The council's term (届) in `year` and the year it began (terms of five years from
+    2016 and 2021, and a new one in 2026)."""
+    start = 2016 if year <= 2020 else 2021 if year <= 2025 else 2026
+    first = region.npc_term if kind == "suggestion" else region.cppcc_term
+    return first + (start - 2016) // 5, start
+
+
+def _roster_size(rng: random.Random, region: Region, kind: str) -> int:
+    low, high = _ROSTER_SIZES[("县" if region.level == "县" else "市", kind)]
+    return rng.randint(low, high)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A council's deputies or members in one term, each with how often they propose."""
+
+    names: tuple[str, ...]
+    cum_weights: tuple[float, ...]  # running sums of the activity weights, for choices()
+
+    @classmethod
+    def draw_up(cls, rng: random.Random, size: int, before: Roster | None) -> Roster:
+        kept = () if before is None else before.names
+        names = dict.fromkeys(rng.sample(kept, min(len(kept), round(size * _RE_ELECTED))))
+        while len(names) < size:
+            names[_person(rng)] = None
+        total = 0.0
+        running = []
+        for _ in names:
+            # Activity is heavy-tailed: a few members propose a dozen times a term.
+            total += 0.0 if rng.random() < _SILENT else rng.paretovariate(2.0)
+            running.append(total)
+        return cls(tuple(names), tuple(running))
+
+    def draw(self, rng: random.Random, count: int) -> list[str]:
+        """`count` different proposers: the first and the co-signers by activity, now and
+        then a co-signer from outside the roster."""
+        chosen: dict[str, None] = {}
+        while len(chosen) < count:
+            if chosen and rng.random() < _OFF_ROSTER:
+                name = _person(rng)
+            else:
+                name = rng.choices(self.names, cum_weights=self.cum_weights)[0]
+            chosen[name] = None
+        return list(chosen)
+
+
 # -- one reply ---------------------------------------------------------------------------
 
 
@@ -796,7 +868,9 @@ class _Writer:
     that keep numbers (编号, 文号, 索引号) unique."""
 
     def __init__(self, seed: int, style: str = "importer") -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
+        self.rosters: dict[tuple[str, str, int], Roster] = {}
         # The ordinary style draws from its own source: the replies stay the same.
         self.ordinary = _Ordinary(random.Random(seed + 7919)) if style == "ordinary" else None
         self.numbers: dict[tuple[str, int, str], int] = {}
@@ -807,9 +881,21 @@ class _Writer:
     # - names and numbers -
 
     def person(self) -> str:
-        rng = self.rng
-        given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
-        return rng.choice(SURNAMES) + given
+        return _person(self.rng)
+
+    def roster(self, region: Region, kind: str, term: int) -> Roster:
+        """The deputies (`suggestion`) or members (`proposal`) of `region`'s council in its
+        `term`th 届: made once, from a source of its own (the same whatever the order of
+        the replies), a third of it carried over from the term before."""
+        key = (region.name, kind, term)
+        roster = self.rosters.get(key)
+        if roster is None:
+            first = region.npc_term if kind == "suggestion" else region.cppcc_term
+            before = self.roster(region, kind, term - 1) if term > first else None
+            rng = random.Random(f"{self.seed} roster {region.slug} {kind} {term}")
+            roster = Roster.draw_up(rng, _roster_size(rng, region, kind), before)
+            self.rosters[key] = roster
+        return roster
 
     def _next(self, counters: dict[Any, int], key: Any, start: int, step: int) -> int:
         value = counters.get(key)
@@ -818,10 +904,7 @@ class _Writer:
         return value
 
     def session(self, region: Region, year: int, kind: str) -> str:
-        start = 2016 if year <= 2020 else 2021 if year <= 2025 else 2026
-        term = (region.npc_term if kind == "suggestion" else region.cppcc_term) + (
-            start - 2016
-        ) // 5
+        term, start = _term(region, year, kind)
         times = _chinese_number(year - start + 1)
         if kind == "suggestion":
             return f"{region.level}{_chinese_number(term)}届人大{times}次会议"
@@ -891,7 +974,8 @@ class _Writer:
             f"关于{'对' if rng.random() < 0.15 else ''}{rng.choice(_VERBS)}{scope}{subject}的建议"
         )
         count = rng.choices((1, 2, 3, 4, 5), weights=(50, 25, 12, 8, 5))[0]
-        proposers = [self.person() for _ in range(count)]
+        roster = self.roster(region, kind, _term(region, year, kind)[0])
+        proposers = roster.draw(rng, count)
 
         front: dict[str, Any] = {
             "title": title,

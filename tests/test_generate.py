@@ -100,3 +100,43 @@ def test_front_matter_and_body(generated: Path) -> None:
             if not paragraph.startswith(("## ", "### ")):
                 assert not UNSAFE_START.match(paragraph), (path.name, paragraph[:20])
     assert len(doc_numbers) == N
+
+
+def test_rosters_are_sized_like_councils(gen: ModuleType) -> None:
+    writer = gen._Writer(0)
+    city = next(r for r in gen.REGION_LIST if r.level == "市")
+    county = next(r for r in gen.REGION_LIST if r.level == "县")
+    for region, kind, low, high in (
+        (city, "suggestion", 300, 600),
+        (city, "proposal", 400, 700),
+        (county, "suggestion", 150, 300),
+        (county, "proposal", 150, 280),
+    ):
+        first = region.npc_term if kind == "suggestion" else region.cppcc_term
+        roster = writer.roster(region, kind, first)
+        following = writer.roster(region, kind, first + 1)
+        for one in (roster, following):
+            assert low <= len(one.names) <= high, (region.name, kind)
+            assert len(set(one.names)) == len(one.names)
+        kept = len(set(roster.names) & set(following.names)) / len(following.names)
+        assert 0.3 <= kept <= 0.4, (region.name, kind, kept)
+    # A roster is the same whatever was drawn before it.
+    again = gen._Writer(0)
+    first = city.npc_term + 1
+    assert again.roster(city, "suggestion", first) == writer.roster(city, "suggestion", first)
+
+
+def test_proposers_come_from_their_council_and_term(gen: ModuleType, generated: Path) -> None:
+    writer = gen._Writer(0)
+    regions = {region.name: region for region in gen.REGION_LIST}
+    on_roster = total = 0
+    for path in sorted((generated / "content" / "replies").rglob("*.md")):
+        data = yaml.safe_load(_split(path.read_text(encoding="utf-8"))[0])
+        region = next(r for name, r in regions.items() if data["bureau"].startswith(name))
+        year = int(path.parent.name)  # published in the year it was written
+        term = gen._term(region, year, data["kind"])[0]
+        names = set(writer.roster(region, data["kind"], term).names)
+        assert data["proposers"][0] in names, path.name
+        on_roster += sum(name in names for name in data["proposers"])
+        total += len(data["proposers"])
+    assert on_roster >= 0.9 * total
