@@ -5,6 +5,8 @@ the same file system), then renames it over the target: a reader sees the old fi
 new one, never half of one. A write that fails removes its temporary file; one killed dead
 leaves a `.<name>.<pid>.<token>.tmp` beside the target (`is_temporary` knows the name: the
 watcher ignores such files, the output gate clears them from its own folder).
+`create_atomic` makes a file that must not exist yet (the machine's secret) the same way,
+linking instead of renaming.
 """
 
 from __future__ import annotations
@@ -35,6 +37,26 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> Non
             os.close(handle)
         temporary.unlink(missing_ok=True)
         raise
+
+
+def create_atomic(path: Path, data: bytes, *, mode: int = 0o666) -> bool:
+    """Make `path` holding `data`, whole, unless it exists: whether this call made it. The
+    bytes go into a temporary file first and are linked to the name in one step, so no one
+    ever sees the file half written, and of two processes racing the first one wins."""
+    temporary = path.with_name(_temporary_name(path.name))
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        _write_all(handle, data)
+        os.close(handle)
+        handle = -1
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    finally:
+        if handle >= 0:
+            os.close(handle)
+        temporary.unlink(missing_ok=True)
+    return True
 
 
 def write_if_changed(path: Path, data: bytes | str) -> bool:

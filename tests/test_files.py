@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builder import files
-from builder.files import is_temporary, write_atomic, write_if_changed
+from builder.files import create_atomic, is_temporary, write_atomic, write_if_changed
 from builder.output import HIDDEN, recover
 
 
@@ -129,3 +129,25 @@ def test_the_gate_clears_the_temporary_a_killed_commit_left(tmp_path: Path) -> N
     (hidden / "owned.json").write_bytes(b"[]")
     assert recover(tmp_path / "site")
     assert _names(hidden) == ["owned.json"]
+
+
+def test_a_new_file_is_made_whole_with_its_mode_and_never_replaces_one(tmp_path: Path) -> None:
+    target = tmp_path / "secret"
+    assert create_atomic(target, b"first", mode=0o600) is True
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert create_atomic(target, b"second", mode=0o600) is False
+    assert target.read_bytes() == b"first"
+    assert _names(tmp_path) == ["secret"]
+
+
+def test_a_new_file_that_fails_halfway_is_never_seen_under_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_then_full_disk(handle: int, data: bytes) -> None:
+        os.write(handle, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "_write_all", half_then_full_disk)
+    with pytest.raises(OSError, match="No space"):
+        create_atomic(tmp_path / "secret", b"thirty-two bytes, never half")
+    assert _names(tmp_path) == []

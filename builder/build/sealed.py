@@ -16,6 +16,8 @@ import secrets
 from functools import cache
 from pathlib import Path
 
+from builder.files import create_atomic
+
 MAGIC = b"reply-archive sealed 1\n"
 _MAC_SIZE = 32
 _SECRET_SIZE = 32
@@ -34,13 +36,9 @@ def machine_secret() -> bytes | None:
     path = secret_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_secret(path)
+        create_atomic(path, secrets.token_bytes(_SECRET_SIZE), mode=0o600)
     except OSError:
         return None
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(secrets.token_bytes(_SECRET_SIZE))
     return _read_secret(path)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import files
 from builder.build import BuildOptions, BuildReport, build
 from builder.build.cache import CACHE_DIR
 from builder.build.sealed import MAGIC, machine_secret, seal, secret_path, unseal
@@ -165,3 +166,25 @@ def test_a_seal_binds_the_contents_to_their_name_and_the_secret() -> None:
     assert unseal("slugs.cache", sealed, key) == b"data"
     assert unseal("replies-01.cache", sealed, key) is None
     assert unseal("slugs.cache", sealed, other) is None
+
+
+def test_a_secret_that_could_not_be_written_whole_is_not_left_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+    def full_disk(handle: int, data: bytes) -> None:
+        os.write(handle, data[:3])
+        raise OSError(28, "No space left on device")
+
+    machine_secret.cache_clear()
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(files, "_write_all", full_disk)
+            assert machine_secret() is None
+        assert list((tmp_path / "xdg" / "reply-archive").iterdir()) == []
+        machine_secret.cache_clear()
+        secret = machine_secret()
+        assert secret is not None and len(secret) == 32
+    finally:
+        machine_secret.cache_clear()
