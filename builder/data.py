@@ -56,7 +56,11 @@ _FIELDS: tuple[tuple[str, str, str], ...] = (
     ("contacts", "contacts", "联系人 and 电话 lines, as label and value"),
     ("source_url", "string", "where the reply was published, or empty"),
     ("body_text", "string", "the reply's text as plain text, paragraphs split by a blank line"),
-    ("body_html", "string", "the reply's text as HTML, as its page shows it, but for section ids"),
+    (
+        "body_html",
+        "string",
+        "the reply's text as HTML, as its page shows it, but for section ids and table boxes",
+    ),
 )
 CSV_FIELDS = tuple(name for name, _, _ in _FIELDS if not name.startswith("body_"))
 """The CSV leaves the bodies out (too large for spreadsheets); `url` leads to them."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import validateLink
-from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace, mdTrim
 from markdown_it.token import Token
 
 from builder.errors import Problem, warning
@@ -20,7 +20,7 @@ def _parser() -> MarkdownIt:
     # html=False escapes raw HTML as text; markdown-it's own link check refuses
     # javascript:, vbscript:, file: and non-image data: URLs, and ours every data: URL
     # (a link or image so written stays text, as a javascript: one does).
-    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     parser.validateLink = _is_safe_link  # type: ignore[method-assign]
     return parser
 
@@ -142,8 +142,8 @@ def _plain_html(text: str) -> str | None:
     for number, line in enumerate(lines):
         if line.startswith("#"):
             heading = _heading(line)
-            if heading is None:
-                return None  # (a `#` heading, shown as `##` with a warning, among others)
+            if heading is None or "|" in line:
+                return None  # (a `#` heading, shown as `##` with a warning; a table's head)
             headings[number] = heading
             lines[number] = heading[2:]  # (checked as plain text below)
     if not _is_plain("\n".join(lines)):
@@ -188,6 +188,8 @@ def _heading(line: str) -> str | None:
 
 
 def _add_block(html: list[str], items: list[list[re.Match[str]]], block: list[str]) -> bool:
+    if any("|" in line for line in block):
+        return _add_table(html, items, block)
     matches = [_ITEM.fullmatch(line) for line in block]
     if all(match is not None for match in matches):
         found = [match for match in matches if match is not None]
@@ -211,6 +213,52 @@ def _add_block(html: list[str], items: list[list[re.Match[str]]], block: list[st
         return False
     html.append(f"<p>{content}</p>\n")
     return True
+
+
+def _add_table(html: list[str], items: list[list[re.Match[str]]], block: list[str]) -> bool:
+    """A block that is a whole table, every row between pipes (markdown-it's GFM table
+    rule, with its padding of short rows); False for any other block with a `|`."""
+    if len(block) < 2 or not all(line[:1] == line[-1:] == "|" for line in block):
+        return False
+    if _DELIMITER_ROW.fullmatch(block[1]) is None:
+        return False
+    aligns = [_ALIGNS[(cell[:1] == ":", cell[-1:] == ":")] for cell in _cells(block[1])]
+    head, rows = _cells(block[0]), [_cells(line) for line in block[2:]]
+    if not head or len(head) != len(aligns):
+        return False
+    if sum(max(0, len(head) - len(row)) for row in rows) > _MOST_CELLS_ADDED:
+        return False  # (markdown-it ends such a table early)
+    lines = [_row("th", head, aligns)]
+    lines += [_row("td", row + [""] * (len(head) - len(row)), aligns) for row in rows]
+    if any(line is None for line in lines) or items and not _add_list(html, items):
+        return False
+    items.clear()
+    body = "".join(line for line in lines[1:] if line is not None)
+    html.append(f"<table>\n<thead>\n{lines[0]}</thead>\n")
+    html.append(f"<tbody>\n{body}</tbody>\n</table>\n" if rows else "</table>\n")
+    return True
+
+
+_MOST_CELLS_ADDED = 0x10000  # markdown-it's MAX_AUTOCOMPLETED_CELLS
+_DELIMITER_ROW = re.compile(r"\|(?: *:?-+:? *\|)+")
+_ALIGNS = {(False, False): "", (True, False): "left", (False, True): "right"}
+_ALIGNS[True, True] = "center"
+
+
+def _cells(row: str) -> list[str]:
+    return [mdTrim(cell) for cell in row[1:-1].split("|")] if len(row) > 1 else []
+
+
+def _row(tag: str, cells: list[str], aligns: list[str]) -> str | None:
+    html = ["<tr>\n"]
+    for cell, align in zip(cells, aligns, strict=False):
+        content = _inline(cell)
+        if content is None:
+            return None
+        style = f' style="text-align:{align}"' if align else ""
+        html.append(f"<{tag}{style}>{content}</{tag}>\n")
+    html.append("</tr>\n")
+    return "".join(html)
 
 
 def _kind(item: re.Match[str]) -> str:

@@ -121,7 +121,18 @@ def reply_body(html: str) -> ReplyBody:
         section = Section(f"sec-{count}", _section_title(lines, number, tag))
         lines[number] = f'<{tag} id="{section.id}">' + lines[number][len(tag) + 2 :]
         sections.append(section)
-    return ReplyBody(Markup("\n".join(lines)), tuple(sections))
+    return ReplyBody(Markup(_scrolling_tables("\n".join(lines))), tuple(sections))
+
+
+TABLE_BOX = '<div class="table-scroll" role="region" tabindex="0" aria-label="表格">'
+"""Around each table of a body: a table wider than a phone scrolls in its own box, which
+keys can reach and scroll (a region named for screen readers), and the page never does."""
+
+
+def _scrolling_tables(html: str) -> str:
+    # (`<table>` is a line of its own in the renderer's HTML; in text `<` is escaped)
+    html = html.replace("<table>\n", TABLE_BOX + "<table>\n")
+    return html.replace("</table>\n", "</table></div>\n")
 
 
 def _section_title(lines: list[str], number: int, tag: str) -> str:

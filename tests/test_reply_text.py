@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import BuildOptions, build
-from builder.pages_text import TextPart, contact_line, phone_parts, reply_body
+from builder.pages_text import TABLE_BOX, TextPart, contact_line, phone_parts, reply_body
 from tests.conftest import WriteReply
 
 HEADER = """\
@@ -211,3 +211,21 @@ def test_a_short_reply_has_no_contents(archive: Path, write_reply: WriteReply) -
     page = reply_page(archive, write_reply, "## 一、基本情况\n\n正文。\n")
     assert "reply-toc" not in page and "返回顶部" not in page
     assert '<h2 id="sec-1">一、基本情况</h2>' in page
+
+
+def test_a_table_in_a_reply_is_a_table_in_a_box_that_keys_can_scroll(
+    archive: Path, write_reply: WriteReply
+) -> None:
+    body = "现答复如下：\n\n| 项目 | 2024年 |\n|---|--:|\n| 投入（万元） | 180 |\n\n| a |\n|---|\n"
+    page = reply_page(archive, write_reply, body)
+    text = page[page.index('<div class="reply-text">') :]
+    assert text.count(TABLE_BOX + "<table>\n<thead>\n<tr>\n<th>项目</th>") == 1
+    assert '<td style="text-align:right">180</td>\n</tr>\n</tbody>\n</table></div>' in text
+    assert text.count(TABLE_BOX) == 2 and text.count("</table></div>") == 2
+
+
+def test_table_tags_written_as_text_stay_text() -> None:
+    from builder.markup import render_body
+
+    html, _ = render_body("<table>\n\n正文 | </table>\n", Path("r.md"), 1)
+    assert "&lt;table&gt;" in html and reply_body(html).html == html

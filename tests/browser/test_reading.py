@@ -17,7 +17,9 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import REPO_ROOT, ServeFolder
+from tests.browser.test_accessibility import axe_script, axe_violations
 
+__all__ = ["axe_script"]  # a fixture
 pytestmark = pytest.mark.browser
 
 LONG_SOURCE = "https://www.example.gov.cn/zwgk/zfxxgk/fdzdgknr/jytabl/2025/07/07/t20250707_1234567890abcdefghijklmnopqrstuvwxyz.html"
@@ -60,6 +62,11 @@ source_url: {LONG_SOURCE}
 > 引用的一段话:ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZ。
 
 我市现有养老机构12家,床位2400张,其中护理型床位占比达到百分之六十以上。
+
+| 项目 | 2021年 | 2022年 | 2023年 | 2024年 | 备注 |
+|:---|---:|---:|---:|---:|---|
+| 财政投入（万元） | 1234567.89 | 2345678.90 | 3456789.01 | 4567890.12 | 乌海〔2024〕20号 |
+| 护理型床位（张） | 1200 | 1500 | 1800 | 2400 | averyveryverylongcellwithoutanybreakpointsatall |
 """
 STRESS = "replies/2025/stress.html"
 WUHAI = "replies/2025/wuhaishi-2025-jianyi-hn-35.html"
@@ -282,3 +289,25 @@ def test_every_kind_of_page_reflows_at_320_css_px_in_reading_mode(
     assert page.evaluate(IS_READING)
     widths: dict[str, Any] = page.evaluate(WIDTHS)
     assert widths["scroll"] <= widths["viewport"], widths
+
+
+def test_a_wide_table_scrolls_in_its_own_box_by_keys_and_passes_axe(
+    page: Page, site: str, axe_script: Path
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.add_init_script(READING_ON)
+    page.goto(f"{site}/{STRESS}")
+    box = page.locator(".reply-text .table-scroll")
+    assert box.count() == 1 and box.locator("tbody tr").count() == 2
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # (the table is wider)
+    widths: dict[str, Any] = page.evaluate(WIDTHS)
+    assert widths["scroll"] <= widths["viewport"], widths  # (the page is not)
+    for _ in range(60):  # keys only: Tab to the table's box, then arrows scroll it
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('table-scroll')"):
+            break
+    else:
+        raise AssertionError("Tab never reaches the table")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 0")
+    assert axe_violations(page, axe_script) == []
