@@ -150,9 +150,22 @@ def edited_reply(archive: Path) -> Path:
 
 
 def retitle(path: Path, text: str, mark: str) -> None:
+    """`mark` added to the title, in whichever way it is written (plain, quoted, with a
+    comment after it, in a file of CRLF lines)."""
     lines = text.split("\n")
-    lines = [f"{line}{mark}" if line.startswith("title:") else line for line in lines]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    lines = [_retitled(line, mark) if line.startswith("title:") else line for line in lines]
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+
+
+def _retitled(line: str, mark: str) -> str:
+    end = "\r" if line.endswith("\r") else ""
+    value, comment, note = line.removesuffix("\r").partition("  #")
+    value = value.rstrip(" ")
+    if value[-1:] in ("'", '"') and value[len("title:") :].strip()[:1] == value[-1]:
+        value = value[:-1] + mark + value[-1]
+    else:
+        value += mark
+    return value + comment + note + end
 
 
 HUGO = "Hugo, cold"
@@ -192,7 +205,7 @@ def _runs(
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     found: dict[str, list[Measure]] = {"cold": [], "no change": [], "one edit": []}
     reply = edited_reply(archive)
-    original = reply.read_text(encoding="utf-8")
+    original = reply.read_bytes().decode("utf-8")  # (as written: CRLF lines kept)
     try:
         for run in range(runs):
             clean(archive, output)
@@ -202,10 +215,10 @@ def _runs(
             found["no change"].append(measure(command, env, sample))
             retitle(reply, original, f"（修订{run}）")
             found["one edit"].append(measure(command, env, sample))
-            reply.write_text(original, encoding="utf-8")
+            reply.write_bytes(original.encode("utf-8"))
             measure(command, env)
     finally:
-        reply.write_text(original, encoding="utf-8")
+        reply.write_bytes(original.encode("utf-8"))
     watch = measure(
         [sys.executable, __file__, "--watch-edit", str(archive), str(output), str(runs)]
         + (["--search"] if search else []),
@@ -225,7 +238,7 @@ def watch_edit(archive: Path, output: Path, runs: int, search: bool) -> None:
     builder = Builder(BuildOptions(source=archive, output=output, search=search))
     builder.build()
     reply = edited_reply(archive)
-    original = reply.read_text(encoding="utf-8")
+    original = reply.read_bytes().decode("utf-8")  # (as written: CRLF lines kept)
     times = []
     try:
         for run in range(runs):
@@ -235,7 +248,7 @@ def watch_edit(archive: Path, output: Path, runs: int, search: bool) -> None:
             builder.build([reply])
             times.append(time.perf_counter() - start)
     finally:
-        reply.write_text(original, encoding="utf-8")
+        reply.write_bytes(original.encode("utf-8"))
         builder.build([reply])
         builder.wait()
     (output.parent / f".{output.name}.watch.json").write_text(json.dumps(statistics.median(times)))
