@@ -8,7 +8,10 @@
   "use strict";
 
   var S = global.ReplyArchiveSearch;
-  var BATCH = 25;
+  var BATCH = 25; // the most candidates checked at once
+  var MIN_BATCH = 5;
+  var COUNT_CHECK = 20; // results a count of another query checks (a page of results)
+  var CACHED = 16; // checkers kept for queries asked again (the counts share the page's)
   var MAX_WORDS = 8;
   var MAX_FIELD_TERMS = 3; // terms looked up among the filter values (2^3 - 1 extra queries)
   var HAN_OR_DIGITS = /^[\p{Script=Han}\p{N}]+$/u;
@@ -83,13 +86,17 @@
       asks.forEach(function (ask, i) {
         ask.keys.forEach(function (key) {
           counts[key] = all[i][key] || {};
+          if (all[i].partial) (counts.partial || (counts.partial = {}))[key] = true;
         });
       });
       return counts;
     });
   };
 
-  // Pagefind's own counts when its results are the answer; else the checked results'.
+  // Pagefind's own counts when its results are the answer; else the counts of the results
+  // checked so far, with `partial` when unchecked candidates remain (then they are lower
+  // bounds). Only a page of results is checked for them: the page's own query shares its
+  // checker with the results shown, so counting it fetches nothing more.
   HostedEngine.prototype.countsOf = function (query) {
     var trusted = isTrusted(query.terms);
     var plan = this.plan(query, trusted);
@@ -101,10 +108,11 @@
         });
       })).then(sumCounts);
     }
-    return this.search(query).then(function (cursor) {
-      return cursor.finish().then(function () {
-        return cursor.tally();
-      });
+    var checker = this.checker(query);
+    return checker.until(COUNT_CHECK).then(function () {
+      var counts = checker.tally();
+      if (!checker.complete()) counts.partial = true;
+      return counts;
     });
   };
 
@@ -239,69 +247,132 @@
   };
 
   HostedEngine.prototype.search = function (query) {
-    var engine = this;
-    var terms = query.terms;
-    var sort = query.sort ? { published: query.sort } : {};
-    var plan = this.plan(query, isTrusted(terms));
-    var trusted = isTrusted(terms) && !plan.inFields && !query.range;
-    return Promise.all(plan.asks.map(function (ask) {
-      return engine.searchShards(ask.text, { filters: ask.filters, sort: sort }, query.sort);
-    })).then(function (responses) {
-      var seen = {};
-      var candidates = [];
-      responses.forEach(function (results) {
-        results.forEach(function (result) {
-          if (!seen[result.key]) candidates.push(result);
-          seen[result.key] = true;
-        });
-      });
-      return engine.cursor(candidates, terms, trusted, query.sort, query.range);
+    var checker = this.checker(query);
+    return checker.until(0).then(function () {
+      return checker.cursor();
     });
   };
 
-  // Results one batch at a time. Checked candidates keep Pagefind's order (the pages that
-  // matched the whole query first); ordered by date, every candidate is checked first.
-  HostedEngine.prototype.cursor = function (candidates, terms, trusted, sort, range) {
-    var engine = this;
-    var kept = [];
-    var checked = 0;
-    var handed = 0;
-    var pending = Promise.resolve();
-    var checkAll = Boolean(sort) && !trusted;
+  // The checker of a query: the one made for the same query before, if it is still kept.
+  HostedEngine.prototype.checker = function (query) {
+    var key = JSON.stringify([query.terms, query.filters, query.sort, query.range]);
+    var cache = this.checkers || (this.checkers = { keys: [], byKey: {} });
+    if (cache.byKey[key]) return cache.byKey[key];
+    var plan = this.plan(query, isTrusted(query.terms));
+    var trusted = isTrusted(query.terms) && !plan.inFields && !query.range;
+    var checker = new Checker(this, plan.asks, query, trusted);
+    cache.keys.push(key);
+    cache.byKey[key] = checker;
+    if (cache.keys.length > CACHED) delete cache.byKey[cache.keys.shift()];
+    return checker;
+  };
 
-    function checkBatch() {
-      var batch = candidates.slice(checked, checked + BATCH);
-      checked += batch.length;
-      return Promise.all(batch.map(function (candidate) {
-        return candidate.data();
-      })).then(function (pages) {
-        pages.forEach(function (page) {
-          if (trusted || (holdsAll(page, terms) && S.inRange((page.meta || {}).published, range))) {
-            kept.push({
-              result: engine.toResult(page, terms),
-              date: (page.meta || {}).published || "",
-              filters: page.filters,
-            });
-          }
+  // The candidates of a query and the checked results, found as they are needed: Pagefind
+  // is asked one (text, filters) of the plan at a time, and the next one only once every
+  // candidate so far is checked and more results are wanted; candidates are checked in
+  // small batches, as many as the results still wanted call for. The results keep
+  // Pagefind's order (its answer to the whole query first, then what each further ask
+  // adds), which is the order of the answers of every ask put one after the other.
+  // Ordered by date, every candidate is checked first, then sorted by date.
+  function Checker(engine, asks, query, trusted) {
+    this.engine = engine;
+    this.asks = asks;
+    this.asked = 0;
+    this.terms = query.terms;
+    this.sort = query.sort;
+    this.range = query.range;
+    this.trusted = trusted;
+    this.checkAll = Boolean(query.sort) && !trusted;
+    this.candidates = [];
+    this.seen = {};
+    this.checked = 0;
+    this.kept = [];
+    this.pending = Promise.resolve();
+  }
+
+  Checker.prototype.complete = function () {
+    return this.asked >= this.asks.length && this.checked >= this.candidates.length;
+  };
+
+  // The number of results, once known: every candidate of Pagefind's one answer when it
+  // is trusted, else the results kept once every candidate is checked; null before.
+  Checker.prototype.total = function () {
+    if (this.trusted) return this.asked > 0 ? this.candidates.length : null;
+    return this.complete() ? this.kept.length : null;
+  };
+
+  // Resolves once `wanted` results are kept (every candidate, ordered by date) or none
+  // is left to check.
+  Checker.prototype.until = function (wanted) {
+    var checker = this;
+    var goal = this.checkAll && wanted > 0 ? Infinity : wanted;
+    this.pending = this.pending.then(function loop() {
+      if (checker.asked === 0) return checker.ask().then(loop);
+      if (checker.kept.length >= goal || checker.complete()) return null;
+      if (checker.checked < checker.candidates.length) return checker.check(goal).then(loop);
+      return checker.ask().then(loop);
+    });
+    return this.pending;
+  };
+
+  Checker.prototype.ask = function () {
+    var checker = this;
+    var ask = this.asks[this.asked++];
+    var sort = this.sort ? { published: this.sort } : {};
+    return this.engine.searchShards(ask.text, { filters: ask.filters, sort: sort }, this.sort)
+      .then(function (results) {
+        results.forEach(function (result) {
+          if (!checker.seen[result.key]) checker.candidates.push(result);
+          checker.seen[result.key] = true;
         });
-        if (checkAll && checked >= candidates.length) sortByDate(kept, sort);
       });
-    }
+  };
 
-    function checkUntil(wanted) {
-      pending = pending.then(function loop() {
-        if (kept.length >= wanted || checked >= candidates.length) return null;
-        return checkBatch().then(loop);
+  // One batch: as many candidates as the results still wanted need at the share of
+  // candidates kept so far (all of them when every candidate is wanted).
+  Checker.prototype.check = function (goal) {
+    var checker = this;
+    var need = goal - this.kept.length;
+    var rate = this.checked ? Math.max(this.kept.length / this.checked, 0.2) : 1;
+    var size = this.trusted ? need : Math.max(MIN_BATCH, Math.ceil(need / rate));
+    var batch = this.candidates.slice(this.checked, this.checked + Math.min(size, BATCH));
+    this.checked += batch.length;
+    return Promise.all(batch.map(function (candidate) {
+      return candidate.data();
+    })).then(function (pages) {
+      pages.forEach(function (page) {
+        var meta = page.meta || {};
+        if (checker.trusted ||
+          (holdsAll(page, checker.terms) && S.inRange(meta.published, checker.range))) {
+          checker.kept.push({
+            result: checker.engine.toResult(page, checker.terms),
+            date: meta.published || "",
+            filters: page.filters,
+          });
+        }
       });
-      return pending;
-    }
+      if (checker.checkAll && checker.complete()) sortByDate(checker.kept, checker.sort);
+    });
+  };
 
+  Checker.prototype.tally = function () {
+    var counts = S.emptyCounts();
+    this.kept.forEach(function (item) {
+      S.tally(counts, item.filters);
+    });
+    return counts;
+  };
+
+  // A reader's pass over the results (each search gets its own; they share the checking).
+  Checker.prototype.cursor = function () {
+    var checker = this;
+    var handed = 0;
     var cursor = {
-      total: trusted || candidates.length === 0 ? candidates.length : null,
-      done: candidates.length === 0,
+      total: null,
+      done: false,
       next: function (count) {
-        return checkUntil(checkAll ? Infinity : handed + count).then(function () {
-          var page = kept.slice(handed, handed + count).map(function (item) {
+        return checker.until(handed + count).then(function () {
+          var page = checker.kept.slice(handed, handed + count).map(function (item) {
             return item.result;
           });
           handed += page.length;
@@ -310,26 +381,23 @@
         });
       },
       finish: function () {
-        return checkUntil(Infinity).then(function () {
+        return checker.until(Infinity).then(function () {
           cursor.update();
-          return kept.length;
+          return checker.kept.length;
         });
       },
       update: function () {
-        if (checked >= candidates.length) cursor.total = kept.length;
-        cursor.done = handed >= (cursor.total === null ? Infinity : cursor.total);
+        cursor.total = checker.total();
+        cursor.done = cursor.total !== null && handed >= cursor.total;
       },
       verifiedSoFar: function () {
-        return kept.length;
+        return checker.kept.length;
       },
       tally: function () {
-        var counts = S.emptyCounts();
-        kept.forEach(function (item) {
-          S.tally(counts, item.filters);
-        });
-        return counts;
+        return checker.tally();
       },
     };
+    cursor.update();
     return cursor;
   };
 

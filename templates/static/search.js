@@ -287,14 +287,23 @@
 
   // Each value with how many results it would give with the query and the other filters;
   // a value that would give none says 0 and cannot be chosen (unless it is chosen).
+  // While the hosted search has candidates left to check, a filter's counts are those of the
+  // results checked so far: at least that many (≥ n), none disabled.
   Page.prototype.showCounts = function (counts) {
     var form = this.form;
+    var partial = counts.partial || {};
+    this.countsPartial = Object.keys(partial).length > 0;
     S.FILTERS.forEach(function (key) {
       var select = form.elements[key];
       if (!select) return;
       Array.prototype.forEach.call(select.options, function (option) {
         if (!option.value) return;
         var count = (counts[key] || {})[option.value] || 0;
+        if (partial[key]) {
+          option.textContent = option.value + (count ? "（≥" + count + "）" : "");
+          option.disabled = false;
+          return;
+        }
         option.textContent = option.value + "（" + count + "）";
         option.disabled = count === 0 && option.value !== select.value;
       });
@@ -384,11 +393,8 @@
       });
       page.report();
       if (moveFocus) page.rememberShown();
-      if (cursor.total === null) {
-        return cursor.finish().then(function () {
-          if (generation === page.generation) page.report();
-        });
-      }
+      // Counts from the results checked so far follow the results checked for this page.
+      if (page.countsPartial) return page.updateCounts(page.query_, generation);
       return null;
     });
   };
@@ -403,7 +409,9 @@
       var filtered = Object.keys(query.filters).length || query.range ? "（已按所选条件筛选）" : "";
       this.say("没有找到" + what + filtered + "。");
     } else if (cursor.total === null) {
-      this.say("已找到 " + cursor.verifiedSoFar() + " 件以上答复，正在核对其余结果…");
+      // Pagefind's other candidates are checked only when more results are asked for.
+      this.say("找到 " + cursor.verifiedSoFar() + " 件以上答复，显示前 " + shown +
+        " 件；其余的候选结果在点“显示更多结果”时核对。");
     } else {
       this.say("找到 " + cursor.total + " 件答复" + (shown < cursor.total ? "，显示前 " + shown + " 件。" : "。"));
     }

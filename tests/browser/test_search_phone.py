@@ -62,9 +62,7 @@ def test_the_fold_counts_the_filters_set_and_opens_them(page: Page, site: str) -
         "document.querySelector('.search-fold-summary').textContent === '筛选（已选 2 项）'"
     )
     page.get_by_role("button", name="清除筛选").click()
-    page.wait_for_function(
-        "document.querySelector('.search-fold-summary').textContent === '筛选'"
-    )
+    page.wait_for_function("document.querySelector('.search-fold-summary').textContent === '筛选'")
 
 
 def test_a_wide_screen_shows_the_filters_open(page: Page, site: str) -> None:

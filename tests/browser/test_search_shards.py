@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Request
 
 from benchmarks.generate import generate
 from tests.browser.conftest import ServeFolder
@@ -44,7 +44,12 @@ def all_results_from_here(page: Page) -> list[tuple[str, str]]:
     while more.is_visible():
         count = page.locator(".search-result").count()
         more.click()
-        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {count}")
+        # A press shows more results, or, when the candidates left unchecked hold none,
+        # none and the exact count (the button goes).
+        page.wait_for_function(
+            f"""document.querySelectorAll('.search-result').length > {count} ||
+              document.querySelector('.search-more').hidden"""
+        )
         settle(page)
     links = page.locator(".search-result-title a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
@@ -118,3 +123,58 @@ def test_later_pages_of_results_load_after_a_garbage_collection(
     page.evaluate(COLLECT)
     hosted = all_results_from_here(page)
     assert sorted(hosted) == sorted(offline)
+
+
+def fragments_fetched(page: Page) -> list[str]:
+    """Record the Pagefind fragments the page (and Pagefind's worker) fetch."""
+    fetched: list[str] = []
+
+    def record(request: Request) -> None:
+        if "/fragment/" in request.url:
+            fetched.append(request.url)
+
+    page.context.on("request", record)
+    return fetched
+
+
+@pytest.mark.slow
+def test_a_first_query_fetches_only_the_fragments_of_the_results_it_shows(
+    page: Page, years_site: Path, http_server: ServeFolder
+) -> None:
+    # 答复 is one Chinese word, so Pagefind's answer needs no check: the page reads the 20
+    # results it shows and no other; more are read when the reader asks for them.
+    fetched = fragments_fetched(page)
+    page.goto(http_server(years_site) + "search.html?q=" + quote("答复"))
+    settle(page)
+    page.wait_for_timeout(500)
+    assert page.locator(".search-result").count() == 20
+    assert len(fetched) == 20
+    assert f"找到 {REPLIES} 件答复，显示前 20 件" in page.inner_text(".search-status")
+    page.locator(".search-more").click()
+    page.wait_for_function("document.querySelectorAll('.search-result').length > 20")
+    settle(page)
+    assert len(fetched) == 40
+
+
+@pytest.mark.slow
+def test_a_query_that_is_checked_checks_a_page_of_candidates_until_asked_for_more(
+    page: Page, years_site: Path, http_server: ServeFolder
+) -> None:
+    # 您提出的 is three words for the browser: Pagefind's answers are checked,
+    # in batches, until a page of results is found; the rest only when asked for.
+    query = "search.html?q=" + quote("您提出的")
+    offline = all_results(page, years_site.resolve().as_uri() + "/" + query)
+    assert len(offline) > 20, "more than one page of results"
+    fetched = fragments_fetched(page)
+    page.goto(http_server(years_site) + query)
+    settle(page)
+    page.wait_for_timeout(500)
+    first_page = len(fetched)
+    assert page.locator(".search-result").count() == 20
+    assert 20 <= first_page <= 30
+    status = page.inner_text(".search-status")
+    assert "件以上答复，显示前 20 件" in status, status
+    hosted = all_results_from_here(page)
+    assert sorted(hosted) == sorted(offline)
+    assert len(fetched) > first_page
+    assert f"找到 {len(offline)} 件答复" in page.inner_text(".search-status")

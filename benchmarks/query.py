@@ -1,0 +1,333 @@
+"""A first search query in headless Chromium: time to first results, requests and bytes.
+
+    python benchmarks/query.py [--replies 10000] [--site DIR] [--runs 3]
+        [--static-from CHECKOUT ...] [--queries 养老 老旧小区改造 垃圾分类] [--conditions ...]
+
+Takes a built site (``--site``), or builds ``benchmarks/generate.py``'s archive of
+``--replies`` replies with search once and keeps it (``benchmarks/archives/n<N>/output``,
+git-ignored). Serves it over loopback (a separate process) and, for each query, opens
+``search.html`` in a fresh browser context, waits until the search is ready, types the
+query and presses Enter. It reports the median over ``--runs`` runs of:
+
+- *first results*: ms from Enter to the first result on the page;
+- *address*: ms from the navigation of ``search.html?q=…`` to its first result (the page
+  loaded, the index loaded and the query run: a reader who arrives with a query);
+- requests and kB the page fetched within 3 s of Enter and in all until the network is idle
+  (1.5 s without a request; capped, then marked ``+``), counted from the navigation: the page,
+  its scripts and the index are part of what a first query costs.
+
+Two conditions: ``loopback`` and ``phone`` (Chromium's network emulation through CDP,
+1.6 Mbit/s down and up, 150 ms latency). ``--static-from`` serves the site with the search
+scripts (``templates/static/search*.js``) of other checkouts in place of the built ones, to
+compare code in the same run over the same index: ``--static-from /work/main`` (``.`` is this
+checkout; the built site's own scripts are ``built``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: this checkout's code, not an installed one
+    sys.path.insert(0, str(ROOT))
+
+QUERIES = ("养老", "老旧小区改造", "垃圾分类")
+CONDITIONS = {
+    "loopback": None,
+    # bytes per second; latency in ms
+    "phone": {"latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 1.6e6 / 8},
+}
+WINDOW = 3.0  # s after Enter
+IDLE = 1.5  # s without a request: the page is done
+CAP = {"loopback": 30.0, "phone": 30.0}  # s after Enter at most for "in all"
+
+
+# -- the server (a process of its own, so that serving does not share the GIL with the
+# -- browser's driver) --------------------------------------------------------------------
+
+
+def serve(site: Path, static_from: Path | None, port: int) -> None:
+    static = (static_from / "templates" / "static") if static_from else None
+
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def translate_path(self, path: str) -> str:
+            name = path.split("?", 1)[0]
+            if static is not None and name.startswith("/static/search"):
+                candidate = static / name.rsplit("/", 1)[1]
+                if candidate.is_file():
+                    return str(candidate)
+            return super().translate_path(path)
+
+    def handler(*args: Any, **kwargs: Any) -> Handler:
+        return Handler(*args, directory=str(site), **kwargs)
+
+    class Quiet(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # the browser closing a connection it no longer needs
+
+    Quiet(("127.0.0.1", port), handler).serve_forever()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, site: Path, static_from: Path | None) -> None:
+        self.port = free_port()
+        command = [sys.executable, __file__, "--serve", str(site), "--port", str(self.port)]
+        if static_from is not None:
+            command += ["--static-from", str(static_from)]
+        self.process = subprocess.Popen(command)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+# -- one run --------------------------------------------------------------------------------
+
+
+@dataclass
+class Traffic:
+    """What the page and its workers fetched (Playwright sees the workers' requests, which a
+    page's CDP session does not): start times (epoch ms) and body sizes by request."""
+
+    started: dict[Any, float] = field(default_factory=dict)
+    size: dict[Any, int] = field(default_factory=dict)
+    open: set[Any] = field(default_factory=set)
+    last: float = 0.0  # time.monotonic() of the last event
+
+    def attach(self, context: Any) -> None:
+        context.on("request", self.on_request)
+        context.on("response", self.on_response)
+        context.on("requestfinished", self.on_done)
+        context.on("requestfailed", self.on_done)
+
+    def on_request(self, request: Any) -> None:
+        if request.url.startswith("data:"):
+            return
+        self.started[request] = time.time() * 1000
+        self.open.add(request)
+        self.last = time.monotonic()
+
+    def on_response(self, response: Any) -> None:
+        self.size[response.request] = int(response.headers.get("content-length", "0"))
+
+    def on_done(self, request: Any) -> None:
+        timing = request.timing
+        if timing.get("startTime", -1) > 0:
+            self.started[request] = timing["startTime"]
+        self.open.discard(request)
+        self.last = time.monotonic()
+
+    def within(self, until: float | None) -> tuple[int, int]:
+        ids = [r for r, t in self.started.items() if until is None or t <= until]
+        return len(ids), sum(self.size.get(r, 0) for r in ids)
+
+
+@dataclass
+class Run:
+    first_ms: float
+    requests_3s: int
+    bytes_3s: int
+    requests: int
+    bytes: int
+    capped: bool
+    results: int
+
+
+# Resolves with performance.now() at the first result, or null after `limit` ms.
+FIRST_RESULT = """(limit) => new Promise(resolve => {
+  const list = document.querySelector('.search-results');
+  const done = () => list.children.length > 0;
+  if (done()) return resolve(performance.now());
+  const observer = new MutationObserver(() => {
+    if (done()) { observer.disconnect(); resolve(performance.now()); }
+  });
+  observer.observe(list, {childList: true});
+  setTimeout(() => { observer.disconnect(); resolve(null); }, limit);
+})"""
+
+
+def one_run(browser: Any, url: str, query: str, condition: str, address: bool) -> Run:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    traffic = Traffic()
+    traffic.attach(context)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    emulation = CONDITIONS[condition]
+    if emulation:
+        cdp.send("Network.emulateNetworkConditions", {"offline": False, **emulation})
+    from urllib.parse import quote
+
+    if address:
+        page.goto(url + "search.html?q=" + quote(query), wait_until="domcontentloaded")
+        first = page.evaluate(FIRST_RESULT, CAP[condition] * 1000)
+        start = 0.0
+    else:
+        page.goto(url + "search.html")
+        page.wait_for_function(
+            "() => window.ReplyArchiveSearch && window.ReplyArchiveSearch.ready", timeout=180_000
+        )
+        page.evaluate("() => window.ReplyArchiveSearch.ready")
+        page.wait_for_timeout(300)  # let the page settle: the reader starts typing
+        page.fill("#search-page-input", query)
+        start = page.evaluate("() => performance.now()")
+        page.evaluate(
+            f"(limit) => {{ window.__firstResult = ({FIRST_RESULT})(limit); }}",
+            CAP[condition] * 1000,
+        )
+        page.press("#search-page-input", "Enter")
+        first = page.evaluate("() => window.__firstResult")
+    mode = page.get_attribute("#search", "data-search-mode")
+    if mode != "pagefind":
+        raise SystemExit(f"expected the Pagefind search at {url}, got {mode}")
+    # The navigation's time (epoch ms), by the page's clock.
+    origin = page.evaluate("() => performance.timeOrigin")
+    until = origin + start + WINDOW * 1000
+    t_enter = time.monotonic()
+    capped = first is None
+    if first is None:
+        first = start + CAP[condition] * 1000
+    while True:
+        page.wait_for_timeout(250)
+        if not traffic.open and time.monotonic() - traffic.last >= IDLE:
+            break
+        if time.monotonic() - t_enter > CAP[condition]:
+            capped = True
+            break
+    results = page.evaluate("() => document.querySelector('.search-results').children.length")
+    requests_3s, bytes_3s = traffic.within(until)
+    requests, total = traffic.within(None)
+    context.close()
+    return Run(first - start, requests_3s, bytes_3s, requests, total, capped, results)
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def summary(runs: list[Run]) -> dict[str, Any]:
+    return {
+        "first_ms": round(median([r.first_ms for r in runs])),
+        "requests_3s": round(median([r.requests_3s for r in runs])),
+        "kB_3s": round(median([r.bytes_3s for r in runs]) / 1000, 1),
+        "requests": round(median([r.requests for r in runs])),
+        "kB": round(median([r.bytes for r in runs]) / 1000, 1),
+        "capped": any(r.capped for r in runs),
+        "shown": runs[0].results,
+        "runs_first_ms": [round(r.first_ms) for r in runs],
+    }
+
+
+def build_site(n: int) -> Path:
+    from benchmarks.generate import default_archive, generate
+    from builder.build import BuildOptions, build
+
+    archive = default_archive(n)
+    generate(n, archive)
+    site = archive / "output"
+    if not (site / "pagefind" / "shards.json").exists():
+        started = time.monotonic()
+        build(BuildOptions(source=archive, output=site, search=True))
+        print(f"built {site} in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return site
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--replies", type=int, default=10000)
+    parser.add_argument("--site", type=Path, help="a built site with search (else built)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--queries", nargs="+", default=list(QUERIES))
+    parser.add_argument("--conditions", nargs="+", default=list(CONDITIONS), choices=CONDITIONS)
+    parser.add_argument("--address", action="store_true", help="also time search.html?q=…")
+    parser.add_argument(
+        "--static-from",
+        nargs="+",
+        default=["."],
+        help="checkouts whose search scripts to serve, or 'built' (default: this checkout)",
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        static = args.static_from[0] if args.static_from != ["."] else str(ROOT)
+        serve(args.serve, None if static == "built" else Path(static), args.port)
+        return 0
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    site = args.site or build_site(args.replies)
+    if not (site / "search.html").exists():
+        parser.error(f"{site}: no search.html (build the archive with search)")
+    modes = [False, True] if args.address else [False]
+    figures: dict[str, Any] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for checkout in args.static_from:
+            source = None if checkout == "built" else Path(checkout).resolve()
+            server = Server(site, source)
+            label = checkout if source is None else str(source)
+            try:
+                for condition in args.conditions:
+                    for query in args.queries:
+                        for address in modes:
+                            runs = [
+                                one_run(browser, server.url, query, condition, address)
+                                for _ in range(args.runs)
+                            ]
+                            key = f"{label} | {condition} | {'address' if address else 'typed'}"
+                            row = summary(runs)
+                            figures.setdefault(key, {})[query] = row
+                            plus = "+" if row["capped"] else ""
+                            print(
+                                f"{key} | {query}: first {row['first_ms']} ms "
+                                f"{row['runs_first_ms']}; 3 s: {row['requests_3s']} req, "
+                                f"{row['kB_3s']} kB; all: {row['requests']}{plus} req, "
+                                f"{row['kB']}{plus} kB; {row['shown']} shown",
+                                flush=True,
+                            )
+            finally:
+                server.close()
+        browser.close()
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())
