@@ -3,6 +3,7 @@ paragraph verbatim, escaped only where Markdown would read it as syntax."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -22,8 +23,28 @@ _CLOSING_HASHES = re.compile(r"(\s)(#+)$")
 
 
 def to_markdown(lines: Sequence[Line]) -> str:
-    """One Markdown block per line, blank lines between, a newline at the end."""
-    return "\n\n".join(block(line) for line in lines) + "\n"
+    """One Markdown block per line, or per table of data, blank lines between, a newline at
+    the end."""
+    blocks = []
+    for table, group in itertools.groupby(lines, key=lambda line: line.table):
+        rows = list(group)
+        if table and len(rows) >= 2:
+            blocks.append(table_block(rows))
+        else:
+            blocks += [block(line) for line in rows]
+    return "\n\n".join(blocks) + "\n"
+
+
+def table_block(rows: Sequence[Line]) -> str:
+    """The rows as a Markdown table, the first its head, short rows filled with empty cells."""
+    width = max(len(row.cells) for row in rows)
+    lines = [[_cell(text) for text in row.cells] + [""] * (width - len(row.cells)) for row in rows]
+    lines.insert(1, ["---"] * width)
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def _cell(text: str) -> str:
+    return escape_inline(text).replace("|", "\\|")
 
 
 def block(line: Line) -> str:

@@ -95,6 +95,7 @@ class _Renderer:
         self.zone = 0
         self.buffer: list[str] = []
         self.buffer_line = 0
+        self.tables = 0
 
     def kept(self) -> Iterator[Line]:
         for line, zone in self.lines:
@@ -169,16 +170,37 @@ class _Renderer:
         for stray in _fostered(table):
             self.node(stray)
             self.flush()
-        for row in _rows(table):
-            cells = [c for c in row.children if isinstance(c, Element) and c.tag in ("td", "th")]
-            rendered = [_cell_lines(cell) for cell in cells]
+        rows = [(row, [_cell_lines(cell) for cell in _cells(row)]) for row in _rows(table)]
+        grid = is_grid([[[line.text for line in lines] for lines in cells] for _, cells in rows])
+        self.tables += grid
+        for row, rendered in rows:
             if all(len(lines) <= 1 for lines in rendered):
                 texts = [lines[0].text for lines in rendered if lines]
                 if texts:
-                    self.lines.append((Line(row_text(texts), row.line), self.zone))
+                    cells = tuple(lines[0].text if lines else "" for lines in rendered)
+                    line = Line(row_text(texts), row.line)
+                    if grid:
+                        line = Line(line.text, line.number, cells=cells, table=self.tables)
+                    self.lines.append((line, self.zone))
                 continue
             for cell_lines in rendered:
                 self.lines.extend((line, self.zone) for line in cell_lines)
+
+
+def _cells(row: Element) -> list[Element]:
+    return [c for c in row.children if isinstance(c, Element) and c.tag in ("td", "th")]
+
+
+def is_grid(rows: list[list[list[str]]]) -> bool:
+    """Whether a table (its rows, their cells' lines) is one of data: two rows or more,
+    every cell one line or empty, no field labels (a table of `label | value` cells is read
+    as fields, line by line)."""
+    texts = [[lines[0] for lines in row if lines] for row in rows]
+    return (
+        sum(bool(row) for row in texts) >= 2
+        and all(len(lines) <= 1 for row in rows for lines in row)
+        and not any(_is_label(text) for row in texts for text in row)
+    )
 
 
 def _has_rows(table: Element) -> bool:

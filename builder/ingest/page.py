@@ -39,6 +39,10 @@ class Line:
     number: int
     image: str = ""
     """For a picture in an HTML page: its address (`text` is then its description)."""
+    cells: tuple[str, ...] = ()
+    """For a row of a table of data in an HTML page: its cells (`text` is the row in one
+    line, `a | b`); the rows of one table share `table`, and the body writes them as one."""
+    table: int = 0
 
 
 @dataclass(frozen=True)

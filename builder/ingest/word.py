@@ -44,30 +44,37 @@ def docx_lines(data: bytes) -> tuple[Line, ...] | Undecodable:
         return Undecodable(f"it is not a readable Word .docx file ({error})")
     except Exception as error:  # lxml's XMLSyntaxError and the like: a broken file
         return Undecodable(f"the .docx is damaged ({type(error).__name__}: {error})")
-    lines = [text.strip() for text in texts]
-    return tuple(Line(text, number) for number, text in enumerate(lines, 1) if text)
+    lines = [
+        Line(line.text.strip(), number, cells=line.cells, table=line.table)
+        for number, line in enumerate(texts, 1)
+    ]
+    return tuple(line for line in lines if line.text)
 
 
-def _texts(document: object) -> Iterator[str]:
-    """The document's lines in reading order: paragraphs and tables as they alternate."""
+def _texts(document: object) -> Iterator[Line]:
+    """The document's lines in reading order (numbered by the caller): paragraphs and tables
+    as they alternate (a table of data keeps its cells, as an HTML page's does)."""
     from docx.document import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     assert isinstance(document, Document)
+    tables = 0
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            yield from block.text.split("\n")
+            yield from (Line(text, 0) for text in block.text.split("\n"))
         elif isinstance(block, Table):
-            yield from _table_lines(block)
+            tables += 1
+            yield from _table_lines(block, tables)
 
 
-def _table_lines(table: object) -> Iterator[str]:
+def _table_lines(table: object, number: int) -> Iterator[Line]:
     from docx.table import Table
 
-    from builder.ingest.html import row_text
+    from builder.ingest.html import is_grid, row_text
 
     assert isinstance(table, Table)
+    rows = []
     for row in table.rows:
         cells = []
         seen: set[int] = set()
@@ -75,10 +82,18 @@ def _table_lines(table: object) -> Iterator[str]:
             if id(cell._tc) not in seen:
                 seen.add(id(cell._tc))
                 cells.append([t.strip() for t in cell.text.split("\n") if t.strip()])
+        rows.append(cells)
+    grid = is_grid(rows)
+    for cells in rows:
         if all(len(lines) <= 1 for lines in cells):
             texts = [lines[0] for lines in cells if lines]
             if texts:
-                yield row_text(texts)
+                grid_cells = tuple(lines[0] if lines else "" for lines in cells)
+                yield (
+                    Line(row_text(texts), 0, cells=grid_cells, table=number)
+                    if grid
+                    else Line(row_text(texts), 0)
+                )
         else:
             for lines in cells:
-                yield from lines
+                yield from (Line(text, 0) for text in lines)

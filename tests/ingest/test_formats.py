@@ -397,3 +397,27 @@ def test_a_page_of_countless_tags_keeps_a_bounded_tree(monkeypatch: pytest.Monke
     text = tree.inline_text(root)
     assert text.startswith("您提出的建议收悉。") and text.endswith("此复。")
     assert text.count("字") == 5000  # past the bound tags are passed over, never their text
+
+
+def test_a_table_of_data_in_a_word_file_becomes_a_markdown_table(tmp_path: Path) -> None:
+    import docx
+
+    from builder.ingest.body import to_markdown
+
+    document = docx.Document()
+    document.add_paragraph("各区加装情况如下：")
+    table = document.add_table(rows=0, cols=3)
+    rows = [("区", "已加装（部）", "在建（部）"), ("海勃湾区", "31", "9"), ("乌达区", "15", "")]
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    document.add_paragraph("感谢您的关心。")
+    document.save(str(tmp_path / "r.docx"))
+    lines = word.docx_lines((tmp_path / "r.docx").read_bytes())
+    assert not isinstance(lines, Undecodable)
+    assert [line.number for line in lines] == [1, 2, 3, 4, 5]
+    assert to_markdown(lines) == (
+        "各区加装情况如下：\n\n| 区 | 已加装（部） | 在建（部） |\n| --- | --- | --- |\n"
+        "| 海勃湾区 | 31 | 9 |\n| 乌达区 | 15 |  |\n\n感谢您的关心。\n"
+    )

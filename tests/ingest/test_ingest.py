@@ -199,7 +199,8 @@ def test_saved_html_page_without_the_site_around_the_article(
     for chrome in ("首页", "当前位置", "浏览次数", "上一篇", "分享到", "打印", "ICP", "统计代码"):
         assert chrome not in text
     assert body[0] == "您提出的《关于加快推进老旧小区加装电梯的建议》收悉，现答复如下："
-    assert "海勃湾区 | 31 | 9" in body
+    table = "| 区 | 已加装（部） | 在建（部） |\n| --- | --- | --- |\n| 海勃湾区 | 31 | 9 |\n"
+    assert table in text
     assert (
         "![加装电梯后的小区](<https://www.wuhai.gov.cn/wuhai/uploadfiles/202508/W020250801.jpg>)"
         in body
@@ -438,3 +439,5 @@ def test_an_imported_folder_builds_without_errors(tmp_path: Path) -> None:
     for path in report.written:
         page = tmp_path / "site" / "replies" / "2025" / f"{path.stem}.html"
         assert page.is_file(), page
+    table = (tmp_path / "site" / "replies" / "2025" / "wuhaishi-2025-jianyi-hn-12.html").read_text()
+    assert "<th>已加装（部）</th>" in table and "<td>乌达区</td>\n<td>15</td>\n<td>4</td>" in table

@@ -443,6 +443,24 @@ def test_html_data_tables_keep_their_cells() -> None:
     assert _html_lines(page) == ["情况如下：", "海勃湾区 | 31"]
 
 
+def test_html_tables_of_data_become_markdown_tables_with_every_cell() -> None:
+    page = """<div><p>情况如下：</p><table><tr><th>区</th><th>数量|部</th><th></th></tr>
+    <tr><td>海勃湾区</td><td>*31*</td></tr><tr><td>乌达区</td><td>15</td><td>在建</td></tr>
+    </table><table><tr><td>甲</td><td>1</td></tr><tr><td>乙</td><td>2</td></tr></table></div>"""
+    lines = read_html(page)[0]
+    assert to_markdown(lines) == (
+        "情况如下：\n\n| 区 | 数量\\|部 |  |\n| --- | --- | --- |\n| 海勃湾区 | \\*31\\* |  |\n"
+        "| 乌达区 | 15 | 在建 |\n\n| 甲 | 1 |\n| --- | --- |\n| 乙 | 2 |\n"
+    )
+
+
+def test_html_tables_of_labels_or_of_long_cells_stay_lines() -> None:
+    fields = "<table><tr><td>发布机构</td><td>民政局</td></tr><tr><td>区</td><td>1</td></tr>"
+    cells = "<table><tr><td><p>一</p><p>二</p></td></tr><tr><td>三</td></tr></table>"
+    for page in (fields, cells, "<table><tr><td>独行</td><td>1</td></tr></table>"):
+        assert "---" not in to_markdown(read_html(page)[0]), page
+
+
 def test_html_paragraphs_break_at_br_and_unclosed_p() -> None:
     page = "<div>周敏委员：<br>　　您提出的提案收悉。<br>一、基本情况<p>第一段<p>第二段</div>"
     assert _html_lines(page) == [
