@@ -123,6 +123,9 @@ class OutputGate:
         self._staging_root = os.path.join(self.staging, "")
         self._folders: set[str] = set()
         """Folders made in staging (a build writes thousands of files into a few)."""
+        self._empty = not self.manifest and _holds_only_hidden(self.output)
+        """The output held nothing before this build (a first build): no file there to
+        compare new bytes with."""
 
     def keep(self, path: str, fingerprint: bytes) -> bool:
         """True (and the file counts as produced) when the output holds what `fingerprint`
@@ -160,7 +163,7 @@ class OutputGate:
         entry = self.manifest.get(path)
         if entry is not None and entry.digest == digest and self._on_disk(path, entry):
             return Outcome(path, fingerprint, digest, len(data), False, entry)
-        if entry is None and _same_bytes(self._root + path, data):
+        if entry is None and not self._empty and _same_bytes(self._root + path, data):
             return Outcome(path, fingerprint, digest, len(data), False)
         mtime = self._stage_file(path, data)
         return Outcome(path, fingerprint, digest, len(data), True, mtime_ns=mtime)
@@ -169,7 +172,12 @@ class OutputGate:
         """Write the file into staging; its mtime (for the manifest, without a look later)."""
         folder = os.path.dirname(path)
         if folder not in self._folders:
-            os.makedirs(os.path.join(self.staging, folder), exist_ok=True)
+            try:  # (a group's folder: its parent is there already)
+                os.mkdir(self._staging_root + folder)
+            except FileNotFoundError:
+                os.makedirs(self._staging_root + folder, exist_ok=True)
+            except FileExistsError:  # (the staging folder itself; a file: an error)
+                os.makedirs(self._staging_root + folder, exist_ok=True)
             self._folders.add(folder)
         handle = os.open(self._staging_root + path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
@@ -269,9 +277,12 @@ def roll_forward(output: Path) -> None:
     hidden = output / HIDDEN
     journal = json.loads((hidden / JOURNAL).read_bytes())
     staging = hidden / "staging"
-    _move_new_folders(staging, output)
+    moved = _move_new_folders(staging, output)
     folders: set[str] = set()
     for path in journal["moves"]:
+        top, inside, _ = path.partition("/")
+        if inside and top in moved:  # (moved with its folder)
+            continue
         source = staging / path
         if source.exists():
             folder = os.path.dirname(path)
@@ -290,14 +301,18 @@ def roll_forward(output: Path) -> None:
     checkpoint("done")
 
 
-def _move_new_folders(staging: Path, output: Path) -> None:
+def _move_new_folders(staging: Path, output: Path) -> set[str]:
     """Move each staged top-level folder the output has not got in one rename (a first
-    build moves a few folders, not every file): all its files are moves of the journal."""
+    build moves a few folders, not every file): all its files are moves of the journal.
+    The folders moved."""
+    moved = set()
     with contextlib.suppress(FileNotFoundError), os.scandir(staging) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False) and not os.path.lexists(output / entry.name):
                 os.rename(entry.path, output / entry.name)
+                moved.add(entry.name)
                 checkpoint("move")
+    return moved
 
 
 def recover(output: Path) -> bool:
@@ -395,6 +410,15 @@ def _files(root: Path | str, prefix: str = "") -> list[str]:
             elif prefix or entry.name not in KEPT_FOLDERS:
                 found += _files(entry.path, f"{prefix}{entry.name}/")
     return found
+
+
+def _holds_only_hidden(output: Path) -> bool:
+    """Whether `output` holds nothing but the gate's own folder."""
+    try:
+        with os.scandir(output) as entries:
+            return all(entry.name == HIDDEN for entry in entries)
+    except FileNotFoundError:
+        return True
 
 
 def _mtime(path: str) -> int:

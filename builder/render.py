@@ -74,10 +74,18 @@ class Linker:
     page_path: str
     absolute_base: str = ""
     folder: str = field(init=False, repr=False, compare=False)
+    top: str | None = field(init=False, repr=False, compare=False)
+    """The folder's first part (`proposers` of `proposers/wangwei/`); None: not plain."""
+    depth: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # A page makes dozens of links: its folder is found once.
-        object.__setattr__(self, "folder", self.page_path.rpartition("/")[0])
+        folder = self.page_path.rpartition("/")[0]
+        parts = folder.split("/") if folder else []
+        object.__setattr__(self, "folder", folder)
+        top = (parts[0] if parts else "") if _is_plain(parts) else None
+        object.__setattr__(self, "top", top)
+        object.__setattr__(self, "depth", len(parts))
 
     def __call__(self, target: Reply | Group | Facet | PageRef | str) -> str:
         if isinstance(target, str):
@@ -88,6 +96,12 @@ class Linker:
             to_path = urls.path_of(target)
         if self.absolute_base:
             return self.absolute_base.rstrip("/") + "/" + to_path
+        if self.top is not None and to_path.partition("/")[0] != self.top:
+            # Out of this folder's top folder: up to the root and down, the same from every
+            # folder of this depth (a group's pages each have a folder of their own).
+            found = _up_and_down(self.depth, to_path)
+            if found is not None:
+                return found
         return _relative_from(self.folder, to_path)
 
     def static(self, name: str) -> str:
@@ -112,6 +126,13 @@ def _relative_from(folder: str, to_path: str) -> str:
     while common < limit and here[common] == there[common]:
         common += 1
     return "../" * (len(here) - common) + "/".join(there[common:])
+
+
+@lru_cache(maxsize=1 << 12)
+def _up_and_down(depth: int, to_path: str) -> str | None:
+    """`_relative_from` of a folder `depth` deep whose top folder `to_path` is not in
+    (None when `to_path` is not plain)."""
+    return "../" * depth + to_path if _is_plain(to_path.split("/")) else None
 
 
 def _is_plain(parts: list[str]) -> bool:

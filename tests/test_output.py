@@ -11,7 +11,7 @@ import pytest
 
 from builder import urls
 from builder.output import HIDDEN, KEPT_FOLDERS, OutputGate, holds_exactly
-from builder.render import relative_link
+from builder.render import Linker, relative_link
 
 
 def first_build(output: Path) -> OutputGate:
@@ -161,3 +161,19 @@ def test_quick_relative_links_are_those_of_the_url_scheme() -> None:
             pairs.append((ends[0], ends[1]))
     for from_path, to_path in pairs:
         assert relative_link(from_path, to_path) == urls.relative(from_path, to_path)
+
+
+def test_a_pages_links_are_those_of_the_url_scheme() -> None:
+    # A page in a folder of its own (a proposer's) links up and down without its folder.
+    parts = ["proposers", "wangwei", "replies", "2025", "..", ".", "", "x.html", "index.html"]
+    chooser = random.Random(11)
+    paths = ["index.html", "proposers/wangwei/index.html", "proposers/index.html", "proposers"]
+    for _ in range(400):
+        path = "/".join(chooser.choice(parts) for _ in range(chooser.randint(1, 4)))
+        if path and not path.startswith("/"):
+            paths.append(path)
+    for from_path in paths:
+        link = Linker(from_path)
+        for to_path in chooser.sample(paths, 60) + ["static/style.css", "proposers"]:
+            assert link(to_path) == urls.relative(from_path, to_path), (from_path, to_path)
+    assert Linker("proposers/wangwei/index.html")("static/style.css") == "../../static/style.css"
