@@ -23,6 +23,7 @@ Benchmarks are never part of the test suite: they only measure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.metadata
 import json
 import os
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -304,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
         default="importer",
         help="how the archive is written (generate.py --style)",
     )
+    parser.add_argument(
+        "--open-data",
+        action="store_true",
+        help="pages and listings with the open-data outputs (downloads, statistics, kind,"
+        " session and proposer pages): Hugo's site has none of them, so by default they are off",
+    )
     parser.add_argument("--watch-edit", nargs=3, metavar=("ARCHIVE", "OUTPUT", "RUNS"))
     args = parser.parse_args(argv)
     if args.watch_edit:
@@ -313,26 +321,49 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{time.strftime('%Y-%m-%d')}, {platform.node()}: {os.cpu_count()} cores, "
         f"{platform.python_implementation()} {platform.python_version()}, "
-        f"archive style {args.style}, load average {os.getloadavg()[0]:.2f}"
+        f"archive style {args.style}, load average {os.getloadavg()[0]:.2f}; pages and listings"
+        f" {'with' if args.open_data else 'without'} the open-data outputs"
     )
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     try:
         for n in args.n:
             hugo = hugo_binary() if args.hugo else None
-            bench_size(n, work, args.runs, args.search, hugo, args.style)
+            bench_size(n, work, args.runs, args.search, hugo, args.style, args.open_data)
     finally:
         empty_trash(work)
     return 0
 
 
+@contextlib.contextmanager
+def open_data_off(archive: Path, off: bool) -> Iterator[None]:
+    """The archive's `site.toml` with the open-data outputs off while the block runs."""
+    from open_data import without_open_data  # type: ignore[import-not-found]
+
+    site_toml = archive / "site.toml"
+    as_written = site_toml.read_text(encoding="utf-8")
+    if off:
+        site_toml.write_text(without_open_data(as_written), encoding="utf-8")
+    try:
+        yield
+    finally:
+        site_toml.write_text(as_written, encoding="utf-8")
+
+
 def bench_size(
-    n: int, work: Path, runs: int, search: bool, hugo: Path | None, style: str = "importer"
+    n: int,
+    work: Path,
+    runs: int,
+    search: bool,
+    hugo: Path | None,
+    style: str = "importer",
+    open_data: bool = False,
 ) -> None:
     archive = generate(n, work, style)
     output = work / f"{archive.name}-site"
     print(f"\nN = {n:,}\n\n{HEADER}", flush=True)
-    ours, hugo_cold = bench_ours(archive, output, runs, False, hugo, work)
+    with open_data_off(archive, not open_data):
+        ours, hugo_cold = bench_ours(archive, output, runs, False, hugo, work)
     for name, measured in ours.items():
         print(row(f"{name}, pages and listings", measured), flush=True)
     if hugo_cold is not None:
