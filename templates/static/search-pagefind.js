@@ -21,7 +21,8 @@
     this.shardList = shardList;
     this.root = root;
     this.mode = "pagefind";
-    this.shards = [];
+    this.pagefind = null;
+    this.names = [];
   }
 
   HostedEngine.prototype.load = function () {
@@ -31,19 +32,30 @@
       return response.json();
     }).then(function (list) {
       if (!list.shards || !list.shards.length) throw new Error("pagefind/shards.json: no shard");
-      // Each bundle's pagefind.js has its own URL, so each is a module of its own that
-      // finds its bundle beside it (Pagefind's mergeIndex would merge the results by
-      // score alone, losing the order by date).
-      return Promise.all(list.shards.map(function (name) {
-        var url = new URL(encodeURIComponent(name) + "/pagefind.js", engine.shardList).href;
-        return import(url).then(function (pagefind) {
-          return pagefind.options({ excerptLength: 0 }).then(function () {
-            return pagefind;
-          });
+      engine.names = list.shards;
+      // One Pagefind (the newest bundle's pagefind.js: every bundle ships the same), its one
+      // web worker and WebAssembly, with every other bundle merged into it. Each bundle
+      // marks its pages with a filter of its own, `shard`, so that a query ordered by date
+      // can be asked of one bundle at a time (a merged answer is ordered by score alone).
+      var base = function (name) {
+        return new URL(encodeURIComponent(name) + "/", engine.shardList).href;
+      };
+      return import(base(list.shards[0]) + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({
+          excerptLength: 0,
+          mergeFilter: { shard: list.shards[0] },
+        }).then(function () {
+          return pagefind.init();
+        }).then(function () {
+          return Promise.all(list.shards.slice(1).map(function (name) {
+            return pagefind.mergeIndex(base(name), { mergeFilter: { shard: name } });
+          }));
+        }).then(function () {
+          return pagefind;
         });
-      }));
-    }).then(function (shards) {
-      engine.shards = shards;
+      });
+    }).then(function (pagefind) {
+      engine.pagefind = pagefind;
       return engine.filterValues();
     }).then(function (values) {
       engine.values = values;
@@ -52,22 +64,13 @@
   };
 
   HostedEngine.prototype.filterValues = function () {
-    return Promise.all(this.shards.map(function (pagefind) {
-      return pagefind.filters();
-    })).then(sumCounts);
+    return this.pagefind.filters().then(withoutShard);
   };
 
-  function sumCounts(shardFilters) {
-    var merged = {};
-    shardFilters.forEach(function (filters) {
-      Object.keys(filters).forEach(function (name) {
-        var counts = merged[name] || (merged[name] = {});
-        Object.keys(filters[name]).forEach(function (value) {
-          counts[value] = (counts[value] || 0) + filters[name][value];
-        });
-      });
-    });
-    return merged;
+  function withoutShard(filters) {
+    var copy = Object.assign({}, filters);
+    delete copy.shard;
+    return copy;
   }
 
   // For each filter, how many pages match the query and the other filters, by value: the
@@ -102,11 +105,9 @@
     var plan = this.plan(query, trusted);
     if (trusted && !plan.inFields && !query.range) {
       var ask = plan.asks[0];
-      return Promise.all(this.shards.map(function (pagefind) {
-        return pagefind.search(ask.text, { filters: ask.filters }).then(function (response) {
-          return response.filters;
-        });
-      })).then(sumCounts);
+      return this.pagefind.search(ask.text, { filters: ask.filters }).then(function (response) {
+        return withoutShard(response.filters);
+      });
     }
     var checker = this.checker(query);
     return checker.until(COUNT_CHECK).then(function () {
@@ -116,19 +117,24 @@
     });
   };
 
-  // One query over every shard. By relevance: by Pagefind's scores, as its own merge of
-  // bundles does. By date: each shard is one year of publication, so it is each shard's
-  // results in its order, one shard after the other.
+  // One query over every shard. By relevance: Pagefind's merged answer, by score. By date:
+  // each shard is one year of publication, so it is each shard's answer in its order, one
+  // shard after the other (newest first, or last).
   HostedEngine.prototype.searchShards = function (text, options, sort) {
-    return Promise.all(this.shards.map(function (pagefind) {
-      return pagefind.search(text, options);
+    var pagefind = this.pagefind;
+    var asks = sort ? this.names.map(function (name) {
+      var filters = Object.assign({}, options.filters, { shard: name });
+      return Object.assign({}, options, { filters: filters });
+    }) : [options];
+    return Promise.all(asks.map(function (ask) {
+      return pagefind.search(text, ask);
     })).then(function (responses) {
-      var lists = responses.map(function (response, shard) {
+      var lists = responses.map(function (response) {
         return response.results.map(function (result) {
           // Pagefind's worker frees a result's data once the result object is collected:
           // the closure keeps it alive as long as the candidate.
           return {
-            key: shard + ":" + result.id,
+            key: result.id,
             score: result.score,
             data: function () {
               return result.data();
@@ -137,13 +143,7 @@
         });
       });
       if (sort === "asc") lists.reverse();
-      var results = [].concat.apply([], lists);
-      if (!sort) {
-        results.sort(function (a, b) {
-          return b.score - a.score;
-        });
-      }
-      return results;
+      return [].concat.apply([], lists);
     });
   };
 
