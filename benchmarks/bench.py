@@ -17,6 +17,11 @@ workers share pages; PSS counts each shared page once in all). Where Hugo is ins
 benchmarks/hugo/ right after each of our cold builds (so that both meet the same load), and
 the ratio of our cold build to Hugo's is printed.
 
+With `--search`, Pagefind alone (its extended binary, one process, as `python -m pagefind`
+runs it) indexes the same reply pages right after each of our cold builds with search, from
+a folder of hard links to them, and the ratio of our whole cold build to it is printed: the
+target of issue 16 is 0.4 or less. `--search-only` leaves out the rows without search.
+
 Benchmarks are never part of the test suite: they only measure.
 """
 
@@ -172,6 +177,8 @@ def _retitled(line: str, mark: str) -> str:
 
 HUGO = "Hugo, cold"
 """The row of Hugo's cold build among ours."""
+PAGEFIND_ALONE = "Pagefind alone, cold"
+"""The row of Pagefind alone over the same reply pages, beside our cold build with search."""
 
 
 def bench_ours(
@@ -191,6 +198,14 @@ def bench_ours(
         name: Measure(statistics.median(m.seconds for m in timed[name]), sampled[name][0].peak_mb)
         for name in timed
     }
+    for name in timed:
+        if len(timed[name]) > 1:
+            print(f"  {name}: {', '.join(f'{m.seconds:.2f}' for m in timed[name])} s", flush=True)
+    if PAGEFIND_ALONE in timed:
+        ratios = [
+            o.seconds / p.seconds for o, p in zip(timed["cold"], timed[PAGEFIND_ALONE], strict=True)
+        ]
+        print(f"  cold / Pagefind alone, run by run: {', '.join(f'{r:.2f}' for r in ratios)}")
     return rows, rows.pop(HUGO, None)
 
 
@@ -214,6 +229,9 @@ def _runs(
             found["cold"].append(measure(command, env, sample))
             if hugo is not None and work is not None:
                 found.setdefault(HUGO, []).append(bench_hugo(hugo, archive, work, 1, sample))
+            if search and work is not None:
+                alone = pagefind_alone(output, work, sample)
+                found.setdefault(PAGEFIND_ALONE, []).append(alone)
             found["no change"].append(measure(command, env, sample))
             retitle(reply, original, f"（修订{run}）")
             found["one edit"].append(measure(command, env, sample))
@@ -280,6 +298,28 @@ def bench_hugo(binary: Path, archive: Path, work: Path, runs: int, sample: bool)
     return median(results)
 
 
+def pagefind_alone(output: Path, work: Path, sample: bool) -> Measure:
+    """Pagefind alone, in one process, over the reply pages of the built `output` (hard
+    links, the same paths), with the extended binary: what a site would pay without us."""
+    from builder.search import extended_binary
+
+    site, bundle = work / "pagefind-alone-site", work / "pagefind-alone-bundle"
+    set_aside(site, work)
+    set_aside(bundle, work)
+    for page in (output / "replies").rglob("*.html"):
+        target = site / page.relative_to(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(page, target)
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path"]
+    command += [str(bundle), "--force-language", "zh", "--silent"]
+    binary = extended_binary()
+    if binary is None:
+        raise RuntimeError(
+            "Pagefind's extended binary is missing: pip install 'pagefind[extended]'"
+        )
+    return measure(command, {**os.environ, "PAGEFIND_BINARY_PATH": str(binary)}, sample)
+
+
 def generate(n: int, work: Path, style: str = "importer") -> Path:
     sys.path.insert(0, str(HERE))
     from generate import generate as make  # type: ignore[import-not-found]
@@ -299,6 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--search", action="store_true", help="also time builds with search")
     parser.add_argument("--no-hugo", dest="hugo", action="store_false")
+    parser.add_argument(
+        "--search-only", action="store_true", help="only the rows with search (implies --search)"
+    )
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ra-bench")
     parser.add_argument(
         "--style",
@@ -329,7 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in args.n:
             hugo = hugo_binary() if args.hugo else None
-            bench_size(n, work, args.runs, args.search, hugo, args.style, args.open_data)
+            search = args.search or args.search_only
+            bench_size(
+                n, work, args.runs, search, hugo, args.style, args.open_data, args.search_only
+            )
     finally:
         empty_trash(work)
     return 0
@@ -358,19 +404,31 @@ def bench_size(
     hugo: Path | None,
     style: str = "importer",
     open_data: bool = False,
+    search_only: bool = False,
 ) -> None:
     archive = generate(n, work, style)
     output = work / f"{archive.name}-site"
     print(f"\nN = {n:,}\n\n{HEADER}", flush=True)
+    ours: dict[str, Measure] = {}
+    hugo_cold = None
     with open_data_off(archive, not open_data):
-        ours, hugo_cold = bench_ours(archive, output, runs, False, hugo, work)
+        if not search_only:
+            ours, hugo_cold = bench_ours(archive, output, runs, False, hugo, work)
     for name, measured in ours.items():
         print(row(f"{name}, pages and listings", measured), flush=True)
     if hugo_cold is not None:
         print(row("Hugo, cold, pages and listings", hugo_cold), flush=True)
     if search:
-        for name, measured in bench_ours(archive, output, runs, True)[0].items():
-            print(row(f"{name}, with search", measured), flush=True)
+        with_search = bench_ours(archive, output, runs, True, work=work)[0]
+        for name, measured in with_search.items():
+            label = name if name == PAGEFIND_ALONE else f"{name}, with search"
+            print(row(label, measured), flush=True)
+        alone = with_search[PAGEFIND_ALONE].seconds
+        print(
+            f"\nours with search / Pagefind alone, cold (median of runs): "
+            f"{with_search['cold'].seconds / alone:.2f}",
+            flush=True,
+        )
     if hugo_cold is not None:
         print(f"\nours / Hugo, cold: {ours['cold'].seconds / hugo_cold.seconds:.2f}", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
