@@ -2,9 +2,9 @@
 
 Two indexes of the same records (the pages the templates mark with `data-pagefind-body`):
 
-- `pagefind/`: Pagefind's bundles, one per year (see `search.shards`), for the site served
-  over http(s). They are made by the Pagefind Python package with its *extended* binary,
-  the one that segments Chinese.
+- `pagefind/`: Pagefind's bundles, one per range of publication time (see
+  `search.shards`), for the site served over http(s). They are made by the Pagefind Python
+  package with its *extended* binary, the one that segments Chinese.
 - `search/offline-index.js`: a compact index for the site opened from disk, where Pagefind
   cannot load (see `search.offline`).
 
@@ -26,6 +26,7 @@ from builder.search.offline import OFFLINE_INDEX, build_offline_index, offline_p
 from builder.search.records import Pages, Record, read_pages, records_of
 from builder.search.shards import (
     PAGEFIND_DIR,
+    PARALLEL_RUNS,
     Indexer,
     has_bundle,
     index_shard,
@@ -147,10 +148,12 @@ def run_pagefind(
     indexer = Indexer(binary, config.language.split("-")[0] or "zh")
     shards = plan_shards(pages, indexer)
     done = {name: key for name, key in indexed.items() if has_bundle(output, name)}
-    for shard in shards:
-        if done.get(shard.name) == shard.fingerprint:
-            continue
-        failure = index_shard(output, shard, indexer)
+    todo = [shard for shard in shards if done.get(shard.name) != shard.fingerprint]
+    # Each Pagefind run is a process on one core: PARALLEL_RUNS at once, the largest first.
+    todo.sort(key=lambda shard: -len(shard.paths))
+    with ThreadPoolExecutor(max_workers=max(1, min(PARALLEL_RUNS, len(todo)))) as pool:
+        failures = list(pool.map(lambda shard: index_shard(output, shard, indexer), todo))
+    for shard, failure in zip(todo, failures, strict=True):
         if failure:
             report.problems.append(_pagefind_problem(output, f"Pagefind failed: {failure}"))
             continue

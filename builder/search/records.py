@@ -228,6 +228,7 @@ class PageRead:
     stat: Stat
     """The output gate replaces a page it changes: a new time, if not a new size."""
     digest: bytes
+    """`indexed_digest`: a shard's fingerprint is made of its pages' digests."""
     record: Record | None
 
 
@@ -271,7 +272,22 @@ def _read_some(unread: list[tuple[str, str, Stat]]) -> Iterator[tuple[str, PageR
     for path, file, stat in unread:
         data = Path(file).read_bytes()
         record = read_record(data.decode("utf-8", "replace"), path)
-        yield path, PageRead(stat, hashlib.blake2b(data, digest_size=16).digest(), record)
+        yield path, PageRead(stat, indexed_digest(data, record), record)
+
+
+_INDEX_MARKUP = re.compile(rb"\s(data-pagefind-[\w-]+(?:=\"[^\"]*\")?|id=\"[^\"]*\")")
+
+
+def indexed_digest(data: bytes, record: Record | None) -> bytes:
+    """The digest of what Pagefind makes of a page: its record (text, metadata, filters,
+    sort keys) and its markers and ids (weights, anchors), not the rest of its bytes. A
+    reply whose footer names a neighbour's new title (text Pagefind ignores) keeps it, so
+    an edit re-indexes the edited reply's shard only, not the neighbours'."""
+    if record is None:
+        return hashlib.blake2b(data, digest_size=16).digest()
+    digest = hashlib.blake2b(repr(record).encode(), digest_size=16)
+    digest.update(b"\0".join(_INDEX_MARKUP.findall(data)))
+    return digest.digest()
 
 
 def records_of(pages: Pages) -> list[Record]:

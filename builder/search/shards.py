@@ -1,13 +1,15 @@
-"""Pagefind's index in shards: one bundle per year of publication, `pagefind/<year>/`.
+"""Pagefind's index in shards of 600 to 1,100 pages, each a range of publication time:
+`pagefind/<year or time of its oldest page>/`.
 
-Pagefind holds a whole site in memory while it indexes (about half a megabyte a page), and
-has no incremental mode. So each year of replies is indexed on its own, from a folder that
-holds only that year's pages (hard links), and only when one of them changed: a shard's
-fingerprint is the digest of its pages' bytes, and an unchanged shard keeps its bundle.
+Pagefind holds a whole site in memory while it indexes (about half a megabyte a page), has
+no incremental mode and runs on one core. So the pages are cut into shards by count, in the
+order of publication, and each shard is indexed on its own, two at once, from a folder that
+holds only its pages (hard links), and only when one of them changed: a shard's fingerprint
+is the digest of its pages' bytes, and an unchanged shard keeps its bundle.
 
 The search page reads `pagefind/shards.json`, the shards newest first, and queries each
-bundle. A shard is one year of the `published` sort key, so results ordered by date are the
-shards' own ordered results, one shard after the other.
+bundle. A shard is a range of the `published` sort key, and the ranges do not overlap, so
+results ordered by date are the shards' own ordered results, one shard after the other.
 """
 
 from __future__ import annotations
@@ -65,28 +67,108 @@ class Indexer:
         return f"{self.binary}\0{stat.st_size}\0{stat.st_mtime_ns}\0{self.language}".encode()
 
 
+PARALLEL_RUNS = 2
+"""Pagefind runs at once (each uses one core)."""
+MEMORY_BUDGET_MB = 1200
+"""What the `PARALLEL_RUNS` Pagefind runs may hold together, at most."""
+RUN_MB, PAGE_MB = 60, 0.47
+"""Pagefind's memory, measured (extended binary 1.5.2, the reply pages): 60 MB, and 0.47 MB
+a page (1,363 pages: 700 MB; 2,800: 1.35 GB)."""
+MAX_PAGES = int((MEMORY_BUDGET_MB / PARALLEL_RUNS - RUN_MB) / PAGE_MB) // 100 * 100
+"""A shard holds at most this many pages (1,100; more only for pages published at the
+same time): two runs on the largest shards stay within the budget."""
+MIN_PAGES = 600
+"""A shard holds at least this many pages (but for the last one of a run of pages)."""
+CUT_ONE_IN = 400
+"""Past `MIN_PAGES`, a shard ends after a page whose path's digest is 0 modulo this: a
+shard holds about 890 pages on average."""
+
+
 def plan_shards(pages: Pages, indexer: Indexer) -> list[Shard]:
-    """The shards of the indexed pages, newest year first (undated pages last)."""
-    members: dict[str, list[str]] = {}
-    for path in sorted(pages):
-        record = pages[path].record
-        if record is not None:
-            members.setdefault(shard_name(record.sort.get("published", "")), []).append(path)
+    """The shards of the indexed pages: ranges of publication time, newest first (undated
+    pages last), of `MIN_PAGES` to `MAX_PAGES` pages.
+
+    The pages are cut in the order of their `published` key, from the oldest, after the
+    pages whose path says so (not their rank), unless the shard is still under `MIN_PAGES`
+    or reaches `MAX_PAGES`: an added, removed or edited page changes its own shard, and at
+    most the next ones up to the next cut made by a path, so every other shard keeps its
+    pages and its bundle; new replies, the newest, change the newest shard. A cut never
+    falls between two pages published at the same time, so the shards' ranges of time do
+    not overlap, and each is named by its oldest page's year or time (see `_names`)."""
+    dated: list[tuple[str, str]] = []
+    undated: list[tuple[str, str]] = []
+    for path, page in pages.items():
+        if page.record is not None:
+            published = page.record.sort.get("published", "")
+            (dated if shard_name(published) != UNDATED else undated).append((published, path))
     key = indexer.key()
-    return [
-        Shard(name, tuple(paths), _fingerprint(key, paths, pages))
-        for name, paths in sorted(members.items(), key=_newest_first)
-    ]
+    runs = _cut(sorted(dated))
+    names = _unique(_names(members[0][0] for members in runs))
+    undated_runs = _cut(sorted(undated))
+    names += [UNDATED if not n else f"{UNDATED}-{n + 1}" for n in range(len(undated_runs))]
+    shards = []
+    for name, members in zip(names, [*runs, *undated_runs], strict=True):
+        paths = tuple(sorted(path for _, path in members))
+        shards.append(Shard(name, paths, _fingerprint(key, paths, pages)))
+    return [*reversed(shards[: len(runs)]), *shards[len(runs) :]]
+
+
+def _names(starts: Iterable[str]) -> list[str]:
+    """The shards' names, by the `published` key of their oldest page, oldest first: the
+    first shard that starts in a year is named by the year (`2024`, as when a shard was a
+    year; a small site has the same folders), the next ones by the time
+    (`2024-12-10T155239`). A name changes only when a shard starts earlier in its year."""
+    names: list[str] = []
+    for start in starts:
+        year = shard_name(start)
+        names.append(year if year not in names else _time_name(start))
+    return names
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        number, candidate = 1, name
+        while candidate in seen:
+            number += 1
+            candidate = f"{name}-{number}"
+        seen.add(candidate)
+        unique.append(candidate)
+    return unique
+
+
+def _cut(run: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    chunks: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    wanted = False  # a page past MIN_PAGES said to cut: at the next change of time
+    for position, (published, path) in enumerate(run):
+        current.append((published, path))
+        wanted = wanted or (len(current) >= MIN_PAGES and _cuts_after(path))
+        following = run[position + 1][0] if position + 1 < len(run) else None
+        at_new_time = following is not None and following != published
+        if at_new_time and (wanted or len(current) >= MAX_PAGES):
+            chunks.append(current)
+            current, wanted = [], False
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _cuts_after(path: str) -> bool:
+    digest = hashlib.blake2b(path.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % CUT_ONE_IN == 0
+
+
+def _time_name(published: str) -> str:
+    """A folder name of a `published` key: `2024-12-10T15:52:39` gives `2024-12-10T155239`."""
+    return "".join(c for c in published[:25] if c.isascii() and (c.isalnum() or c in "-T+"))
 
 
 def shard_name(published: str) -> str:
+    """The year of a `published` key, or `UNDATED`."""
     year = published[:4]
     return year if len(year) == 4 and year.isascii() and year.isdigit() else UNDATED
-
-
-def _newest_first(item: tuple[str, list[str]]) -> tuple[bool, int]:
-    name = item[0]
-    return (name == UNDATED, -int(name) if name != UNDATED else 0)
 
 
 def _fingerprint(key: bytes, paths: Iterable[str], pages: Pages) -> bytes:

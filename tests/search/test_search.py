@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import shutil
 from dataclasses import replace
@@ -307,5 +306,21 @@ def test_a_page_is_read_again_only_when_its_size_or_time_changed(
     page = site / WUHAI
     page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = search_records.read_pages(site, stale)
-    assert again[WUHAI].digest == hashlib.blake2b(page.read_bytes(), digest_size=16).digest()
+    assert again[WUHAI].digest == first[WUHAI].digest, "Pagefind would make the same of it"
+    assert again[WUHAI].stat != first[WUHAI].stat
     assert all(again[path].digest == b"as before" for path in again if path != WUHAI)
+
+
+def test_a_page_s_digest_is_what_pagefind_indexes_of_it(
+    searched_site: tuple[Path, list[str]],
+) -> None:
+    html = (searched_site[0] / WUHAI).read_text(encoding="utf-8")
+    record = search_records.read_record(html, WUHAI)
+    digest = search_records.indexed_digest(html.encode(), record)
+    footer = html.replace("</footer>", "<p>邻近答复的新标题</p></footer>", 1)
+    assert footer != html and search_records.indexed_digest(footer.encode(), record) == digest
+    body = html.replace("</article>", "<p>鸬鹚捕鱼</p></article>", 1)
+    changed = search_records.read_record(body, WUHAI)
+    assert search_records.indexed_digest(body.encode(), changed) != digest
+    weight = html.replace('data-pagefind-weight="5"', 'data-pagefind-weight="2"', 1)
+    assert weight != html and search_records.indexed_digest(weight.encode(), record) != digest

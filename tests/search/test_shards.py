@@ -1,5 +1,6 @@
-"""Pagefind's index in shards, one per year: what each holds, and that a run re-indexes only
-the shards whose pages changed."""
+"""Pagefind's index in shards by page count, each a range of publication time: what each
+holds, and that a run re-indexes only the shards whose pages changed. The indexing tests cut
+the 24 replies into shards of 3 to 6 (the sizes are the module's constants)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,18 @@ from builder import search
 from builder.build import BuildOptions, build
 from builder.build.cache import CACHE_DIR, CacheStore
 from builder.config import Config
+from builder.search import shards as shards_module
 from builder.search.records import PageRead, Record
 from builder.search.shards import UNDATED, Indexer, plan_shards, shard_name
 
 REPLIES = 24
+
+
+@pytest.fixture
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shards_module, "MIN_PAGES", 3)
+    monkeypatch.setattr(shards_module, "MAX_PAGES", 6)
+    monkeypatch.setattr(shards_module, "CUT_ONE_IN", 3)
 
 
 @pytest.fixture(scope="module")
@@ -53,35 +62,56 @@ def entry_of(output: Path, shard: str) -> Path:
     return output / "pagefind" / shard / "pagefind-entry.json"
 
 
-def fragment_urls(bundle: Path) -> list[str]:
-    urls = []
+def fragments(bundle: Path) -> list[dict[str, object]]:
+    found = []
     for path in (bundle / "fragment").iterdir():
         data = gzip.decompress(path.read_bytes())
-        urls.append(json.loads(data[len(b"pagefind_dcd") :])["url"])
-    return sorted(urls)
+        found.append(json.loads(data[len(b"pagefind_dcd") :]))
+    return found
+
+
+def fragment_urls(bundle: Path) -> list[str]:
+    return sorted(str(fragment["url"]) for fragment in fragments(bundle))
+
+
+def page_of(site: Path, shard: str) -> Path:
+    """A reply page that shard `shard` holds."""
+    return site / fragment_urls(site / "pagefind" / shard)[0].lstrip("/")
 
 
 @pytest.mark.slow
 @pytest.mark.pagefind
-def test_each_year_is_one_bundle_listed_newest_first(site: Path) -> None:
+def test_shards_are_ranges_of_time_by_page_count_listed_newest_first(
+    site: Path, small_shards: None
+) -> None:
     report = search.index_site(site, Config())
-    years = replies_by_year(site)
-    assert len(years) >= 5, "the generated archive spans several years"
     assert report.problems == []
-    assert shard_list(site) == sorted(years, reverse=True)
-    assert sorted(report.shards_indexed) == sorted(years)
-    for year, count in years.items():
-        entry = json.loads(entry_of(site, year).read_text())
-        assert entry["languages"]["zh"]["page_count"] == count
-        urls = fragment_urls(site / "pagefind" / year)
-        assert all(url.startswith(f"/replies/{year}/") for url in urls), urls
+    names = shard_list(site)
+    assert len(names) >= 4 and sorted(report.shards_indexed) == sorted(names)
+    ranges = []
+    for name in names:
+        published = []
+        for fragment in fragments(site / "pagefind" / name):
+            meta = fragment["meta"]
+            assert isinstance(meta, dict)
+            published.append(str(meta["published"]))
+        assert len(published) <= 6
+        entry = json.loads(entry_of(site, name).read_text())
+        assert entry["languages"]["zh"]["page_count"] == len(published)
+        ranges.append((min(published), max(published)))
+    assert all(len(fragment_urls(site / "pagefind" / name)) >= 3 for name in names[1:])
+    for newer, older in zip(ranges, ranges[1:], strict=False):
+        assert newer[0] > older[1], "the ranges follow one another, newest first"
+    assert names[-1] == ranges[-1][0][:4], "the first shard of a year is named by the year"
     assert report.pagefind_pages == REPLIES
     assert not list(site.glob(".reply-archive/pagefind-*")), "no staging folder is left behind"
 
 
 @pytest.mark.slow
 @pytest.mark.pagefind
-def test_an_unchanged_site_is_not_indexed_again(site: Path, tmp_path: Path) -> None:
+def test_an_unchanged_site_is_not_indexed_again(
+    site: Path, tmp_path: Path, small_shards: None
+) -> None:
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
     stamps = {year: entry_of(site, year).stat().st_mtime_ns for year in shard_list(site)}
@@ -93,12 +123,14 @@ def test_an_unchanged_site_is_not_indexed_again(site: Path, tmp_path: Path) -> N
 
 @pytest.mark.slow
 @pytest.mark.pagefind
-def test_a_changed_page_re_indexes_its_year_only(site: Path, tmp_path: Path) -> None:
+def test_a_changed_page_re_indexes_its_shard_only(
+    site: Path, tmp_path: Path, small_shards: None
+) -> None:
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
-    year = shard_list(site)[0]
+    year = shard_list(site)[1]
     others = {y: entry_of(site, y).stat().st_ino for y in shard_list(site) if y != year}
-    page = sorted((site / "replies" / year).glob("*.html"))[0]
+    page = page_of(site, year)
     html = page.read_text(encoding="utf-8")
     page.write_text(html.replace("</article>", "<p>鸬鹚捕鱼新词</p></article>", 1), "utf-8")
     report = search.index_site(site, Config(), store=store)
@@ -119,16 +151,17 @@ def _contents(bundle: Path) -> str:
 
 @pytest.mark.slow
 @pytest.mark.pagefind
-def test_a_year_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
-    site: Path, tmp_path: Path
+def test_a_shard_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
+    site: Path, tmp_path: Path, small_shards: None
 ) -> None:
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
     gone = shard_list(site)[-1]
-    shutil.rmtree(site / "replies" / gone)
+    for url in fragment_urls(site / "pagefind" / gone):
+        (site / url.lstrip("/")).unlink()
     (site / "pagefind" / "pagefind.js").write_text("// a bundle of the one-index layout")
     report = search.index_site(site, Config(), store=store)
-    assert report.shards_indexed == []
+    assert report.shards_indexed == [], "the cuts of the other shards did not move"
     assert gone not in shard_list(site)
     assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
         [*shard_list(site), "shards.json"]
@@ -138,13 +171,13 @@ def test_a_year_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
 @pytest.mark.slow
 @pytest.mark.pagefind
 def test_a_failing_shard_keeps_its_old_bundle_and_is_retried(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_shards: None
 ) -> None:
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
     year = shard_list(site)[1]
     before = entry_of(site, year).read_bytes()
-    page = sorted((site / "replies" / year).glob("*.html"))[0]
+    page = page_of(site, year)
     page.write_text(page.read_text(encoding="utf-8").replace("答复", "回复"), "utf-8")
     real = search.index_shard
     monkeypatch.setattr(search, "index_shard", lambda *args: "cannot index")
@@ -158,14 +191,17 @@ def test_a_failing_shard_keeps_its_old_bundle_and_is_retried(
 
 @pytest.mark.slow
 @pytest.mark.pagefind
-def test_a_build_keeps_its_search_state_in_the_cache(years_site: tuple[Path, Path]) -> None:
+def test_a_build_keeps_its_search_state_in_the_cache(
+    years_site: tuple[Path, Path], small_shards: None
+) -> None:
     archive, built = years_site
     output = built.parent / "with-search"
     build(BuildOptions(source=archive, output=output, search=True))
     stamps = {year: entry_of(output, year).stat().st_ino for year in shard_list(output)}
     assert list((archive / CACHE_DIR).glob("search-*.cache"))
-    reply = sorted((archive / "content" / "replies").rglob("*.md"))[0]
-    year = reply.parent.name
+    year = shard_list(output)[2]
+    page = page_of(output, year).relative_to(output / "replies")
+    reply = archive / "content" / "replies" / page.parent / f"{page.stem}.md"
     text = reply.read_text(encoding="utf-8")
     reply.write_text(text.replace("title: ", "title: 更正：", 1), encoding="utf-8")
     try:
@@ -176,31 +212,78 @@ def test_a_build_keeps_its_search_state_in_the_cache(years_site: tuple[Path, Pat
     assert changed == {year}
 
 
-def _page(published: str) -> PageRead:
-    record = Record("a.html", {}, {}, {"published": published} if published else {}, "", "")
-    return PageRead((0, 0), published.encode(), record)
+def _page(published: str, path: str = "a.html") -> PageRead:
+    record = Record(path, {}, {}, {"published": published} if published else {}, "", "")
+    return PageRead((0, 0), f"{path}{published}".encode(), record)
 
 
-def test_shards_are_years_of_the_published_key_newest_first(tmp_path: Path) -> None:
+def test_small_sites_keep_one_shard_a_year_named_by_the_year(tmp_path: Path) -> None:
     binary = tmp_path / "pagefind"
     binary.write_text("")
     pages = {
-        "a.html": _page("2024-05-01"),
-        "b.html": _page("2026-01-02T10:00:00"),
-        "c.html": _page(""),
-        "d.html": _page("2024-12-31"),
+        "a.html": _page("2024-05-01", "a.html"),
+        "b.html": _page("2026-01-02T10:00:00", "b.html"),
+        "c.html": _page("", "c.html"),
+        "d.html": _page("2024-12-31", "d.html"),
     }
     shards = plan_shards(pages, Indexer(binary, "zh"))
     assert [(s.name, s.paths) for s in shards] == [
-        ("2026", ("b.html",)),
-        ("2024", ("a.html", "d.html")),
+        ("2024", ("a.html", "b.html", "d.html")),
         (UNDATED, ("c.html",)),
     ]
     assert shard_name("２０２４-01-01") == UNDATED
-    moved = {**pages, "d.html": _page("2024-12-30")}
-    again = plan_shards(moved, Indexer(binary, "zh"))
-    assert [s.fingerprint == t.fingerprint for s, t in zip(shards, again, strict=True)] == [
-        True,
-        False,
-        True,
-    ]
+
+
+def _archive(count: int, seed: int = 0) -> dict[str, PageRead]:
+    import random
+
+    chosen = random.Random(seed)
+    pages = {}
+    for number in range(count):
+        day = chosen.randrange(3000)
+        published = f"{2018 + day // 365}-{day % 12 + 1:02d}-{day % 28 + 1:02d}T10:00:00"
+        path = f"replies/r{number}.html"
+        pages[path] = _page(published, path)
+    return pages
+
+
+@pytest.mark.slow
+def test_shards_are_cut_by_page_count_in_date_order_and_edits_move_few_cuts(
+    tmp_path: Path,
+) -> None:
+    binary = tmp_path / "pagefind"
+    binary.write_text("")
+    indexer = Indexer(binary, "zh")
+    pages = _archive(10_000)
+    shards = plan_shards(pages, indexer)
+    sizes = [len(shard.paths) for shard in shards]
+    assert sum(sizes) == 10_000 and len({p for s in shards for p in s.paths}) == 10_000
+    # Many replies share a day here: a cut waits for the next time, a few pages past a bound.
+    assert all(
+        shards_module.MIN_PAGES <= size <= shards_module.MAX_PAGES + 40 for size in sizes[1:]
+    )
+    assert 750 <= sum(sizes) / len(sizes) <= 1_000
+    spans = [[pages[path].record.sort["published"] for path in shard.paths] for shard in shards]  # type: ignore[union-attr]
+    for newer, older in zip(spans, spans[1:], strict=False):
+        assert min(newer) > max(older), "ranges of time, newest first, never overlapping"
+    assert len({shard.name for shard in shards}) == len(shards)
+    assert [shard.name for shard in shards][-1] == "2018"
+
+    def changed(other: dict[str, PageRead]) -> set[str]:
+        before = {(shard.name, shard.fingerprint) for shard in shards}
+        return {
+            shard.name
+            for shard in plan_shards(other, indexer)
+            if (shard.name, shard.fingerprint) not in before
+        }
+
+    newest = {**pages, "replies/new.html": _page("2027-01-01T00:00:00", "replies/new.html")}
+    assert changed(newest) == {shards[0].name}, "a new reply changes the newest shard"
+    middle = shards[len(shards) // 2]
+    edited = {**pages, middle.paths[0]: PageRead((0, 0), b"edited", pages[middle.paths[0]].record)}
+    assert changed(edited) == {middle.name}, "an edit changes its shard only"
+    added = {
+        **pages,
+        "replies/added.html": _page(min(spans[len(spans) // 2]) + "x", "replies/added.html"),
+    }
+    assert len(changed(added)) <= 3, "an added reply moves its own shard's cuts, and few others"
