@@ -160,7 +160,7 @@ def run_pagefind(
         done[shard.name] = shard.fingerprint
         report.shards_indexed.append(shard.name)
     names = [shard.name for shard in shards]
-    report.pagefind_pages = publish_shards(output, names)
+    report.pagefind_pages = publish_shards(output, shards, pages)
     report.pagefind_binary, report.shards = binary, len(shards)
     if not shards:
         report.problems.append(_no_pages(output))

@@ -9,7 +9,10 @@ is the digest of its pages' bytes, and an unchanged shard keeps its bundle.
 
 The search page reads `pagefind/shards.json`, the shards newest first, and queries each
 bundle. A shard is a range of the `published` sort key, and the ranges do not overlap, so
-results ordered by date are the shards' own ordered results, one shard after the other.
+results ordered by date are the shards' own ordered results, one shard after the other. The
+list also holds the filters' values and how many pages of the listed shards have each (what
+Pagefind's `filters()` gives over every bundle), so that the page needs no bundle's filter
+chunks to show its filters.
 """
 
 from __future__ import annotations
@@ -271,15 +274,18 @@ def has_bundle(output: Path, name: str) -> bool:
     return indexed_pages(output / PAGEFIND_DIR / name) > 0
 
 
-def publish_shards(output: Path, names: list[str]) -> int:
-    """List the shards that have a bundle in `pagefind/shards.json`, newest first, and remove
-    what else the folder holds (shards of years gone, a bundle of an older layout); the
-    number of pages the listed bundles hold."""
+def publish_shards(output: Path, shards: list[Shard], pages: Pages) -> int:
+    """List the shards that have a bundle in `pagefind/shards.json`, newest first, with the
+    filter values of their pages, and remove what else the folder holds (shards of years
+    gone, a bundle of an older layout); the number of pages the listed bundles hold."""
     folder = output / PAGEFIND_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    pages = {name: indexed_pages(folder / name) for name in names}
-    listed = [name for name in names if pages[name] > 0]
-    data = json.dumps({"shards": listed}, ensure_ascii=False).encode() + b"\n"
+    names = [shard.name for shard in shards]
+    counts = {name: indexed_pages(folder / name) for name in names}
+    listed = [name for name in names if counts[name] > 0]
+    values = filter_values(pages, [shard for shard in shards if shard.name in listed])
+    listing = {"shards": listed, "filters": values}
+    data = json.dumps(listing, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
     write_if_changed(folder / SHARD_LIST, data)
     for entry in folder.iterdir():
         if entry.name not in listed and entry.name != SHARD_LIST:
@@ -287,4 +293,17 @@ def publish_shards(output: Path, names: list[str]) -> int:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
-    return sum(pages.values())
+    return sum(counts.values())
+
+
+def filter_values(pages: Pages, shards: list[Shard]) -> dict[str, dict[str, int]]:
+    """For each filter, each value and the number of the shards' pages that have it."""
+    tally: dict[str, dict[str, int]] = {}
+    for shard in shards:
+        for path in shard.paths:
+            record = pages[path].record
+            for key, values in record.filters.items() if record else ():
+                counts = tally.setdefault(key, {})
+                for value in set(values):
+                    counts[value] = counts.get(value, 0) + 1
+    return {key: dict(sorted(tally[key].items())) for key in sorted(tally)}

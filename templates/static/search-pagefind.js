@@ -33,6 +33,7 @@
     }).then(function (list) {
       if (!list.shards || !list.shards.length) throw new Error("pagefind/shards.json: no shard");
       engine.names = list.shards;
+      engine.listed = list.filters || null;
       // One Pagefind (the newest bundle's pagefind.js: every bundle ships the same), its one
       // web worker and WebAssembly, with every other bundle merged into it. Each bundle
       // marks its pages with a filter of its own, `shard`, so that a query ordered by date
@@ -63,8 +64,18 @@
     });
   };
 
+  // The filters' values over every shard: from shards.json, which lists them (no filter
+  // chunk is loaded for them), or from Pagefind (a bundle of an older build).
   HostedEngine.prototype.filterValues = function () {
-    return this.pagefind.filters().then(withoutShard);
+    if (this.listed) return Promise.resolve(this.listed);
+    return this.filterChunks();
+  };
+
+  // Pagefind counts a query's filter values only from the filter chunks it has loaded: all
+  // of them, once, before the first count it gives.
+  HostedEngine.prototype.filterChunks = function () {
+    if (!this.chunksLoaded) this.chunksLoaded = this.pagefind.filters().then(withoutShard);
+    return this.chunksLoaded;
   };
 
   function withoutShard(filters) {
@@ -105,7 +116,10 @@
     var plan = this.plan(query, trusted);
     if (trusted && !plan.inFields && !query.range) {
       var ask = plan.asks[0];
-      return this.pagefind.search(ask.text, { filters: ask.filters }).then(function (response) {
+      var pagefind = this.pagefind;
+      return this.filterChunks().then(function () {
+        return pagefind.search(ask.text, { filters: ask.filters });
+      }).then(function (response) {
         return withoutShard(response.filters);
       });
     }

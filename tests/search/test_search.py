@@ -191,7 +191,13 @@ def test_pagefind_indexes_only_the_replies_and_segments_chinese(
 ) -> None:
     output, warnings = searched_site
     assert not [w for w in warnings if "search" in w or "Pagefind" in w]
-    assert json.loads((output / "pagefind/shards.json").read_text()) == {"shards": ["2025"]}
+    listed = json.loads((output / "pagefind/shards.json").read_text())
+    assert listed["shards"] == ["2025"]
+    # The filters' values over the shards' pages, for the search page to show without
+    # loading Pagefind's filter chunks.
+    assert listed["filters"]["year"] == {"2025": 2}
+    assert set(listed["filters"]) == {"bureau", "region", "year", "tag", "kind"}  # no outcome
+    assert sum(listed["filters"]["bureau"].values()) == 2
     bundle = output / "pagefind" / "2025"
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert entry["languages"]["zh"]["page_count"] == 2
