@@ -118,6 +118,7 @@ def test_the_sample_archive_and_every_markdown_construct_are_valid_html(
     assert errors == [], describe(errors)
 
 
+@pytest.mark.slow
 def test_the_benchmark_archive_is_valid_html(vnu: list[str], tmp_path: Path) -> None:
     from benchmarks.generate import generate
 

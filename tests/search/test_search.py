@@ -317,6 +317,7 @@ def test_a_page_is_read_again_only_when_its_size_or_time_changed(
     assert all(again[path].digest == b"as before" for path in again if path != WUHAI)
 
 
+@pytest.mark.pagefind  # (the site it reads is built with search)
 def test_a_page_s_digest_is_what_pagefind_indexes_of_it(
     searched_site: tuple[Path, list[str]],
 ) -> None:
