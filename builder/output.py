@@ -174,9 +174,7 @@ class OutputGate:
         if folder not in self._folders:
             try:  # (a group's folder: its parent is there already)
                 os.mkdir(self._staging_root + folder)
-            except FileNotFoundError:
-                os.makedirs(self._staging_root + folder, exist_ok=True)
-            except FileExistsError:  # (the staging folder itself; a file: an error)
+            except (FileNotFoundError, FileExistsError):  # (no parent yet; staging itself)
                 os.makedirs(self._staging_root + folder, exist_ok=True)
             self._folders.add(folder)
         handle = os.open(self._staging_root + path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)

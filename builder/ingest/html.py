@@ -171,16 +171,13 @@ class _Renderer:
             self.node(stray)
             self.flush()
         rows = [(row, [_cell_lines(cell) for cell in _cells(row)]) for row in _rows(table)]
-        grid = is_grid([[[line.text for line in lines] for lines in cells] for _, cells in rows])
+        texts = [[[line.text for line in lines] for lines in cells] for _, cells in rows]
+        grid = is_grid(texts)
         self.tables += grid
-        for row, rendered in rows:
+        for (row, rendered), cells in zip(rows, texts, strict=True):
             if all(len(lines) <= 1 for lines in rendered):
-                texts = [lines[0].text for lines in rendered if lines]
-                if texts:
-                    cells = tuple(lines[0].text if lines else "" for lines in rendered)
-                    line = Line(row_text(texts), row.line)
-                    if grid:
-                        line = Line(line.text, line.number, cells=cells, table=self.tables)
+                line = row_line(cells, row.line, self.tables if grid else 0)
+                if line is not None:
                     self.lines.append((line, self.zone))
                 continue
             for cell_lines in rendered:
@@ -251,6 +248,18 @@ def _cell_lines(cell: Element) -> list[Line]:
     renderer._children(cell, pre=False)
     renderer.flush()
     return [line for line, _ in renderer.lines]
+
+
+def row_line(cells: list[list[str]], number: int, table: int = 0) -> Line | None:
+    """The line of a row whose cells hold one line each, or none (None for an empty row);
+    with `table` (a table of data, see `is_grid`), a row of it with every cell kept."""
+    texts = [lines[0] for lines in cells if lines]
+    if not texts:
+        return None
+    if not table:
+        return Line(row_text(texts), number)
+    kept = tuple(lines[0] if lines else "" for lines in cells)
+    return Line(row_text(texts), number, cells=kept, table=table)
 
 
 def row_text(cells: list[str]) -> str:

@@ -71,7 +71,7 @@ def _texts(document: object) -> Iterator[Line]:
 def _table_lines(table: object, number: int) -> Iterator[Line]:
     from docx.table import Table
 
-    from builder.ingest.html import is_grid, row_text
+    from builder.ingest.html import is_grid, row_line
 
     assert isinstance(table, Table)
     rows = []
@@ -86,14 +86,9 @@ def _table_lines(table: object, number: int) -> Iterator[Line]:
     grid = is_grid(rows)
     for cells in rows:
         if all(len(lines) <= 1 for lines in cells):
-            texts = [lines[0] for lines in cells if lines]
-            if texts:
-                grid_cells = tuple(lines[0] if lines else "" for lines in cells)
-                yield (
-                    Line(row_text(texts), 0, cells=grid_cells, table=number)
-                    if grid
-                    else Line(row_text(texts), 0)
-                )
+            line = row_line(cells, 0, number if grid else 0)
+            if line is not None:
+                yield line
         else:
             for lines in cells:
                 yield from (Line(text, 0) for text in lines)

@@ -16,7 +16,7 @@
   var MAX_FIELD_TERMS = 3; // terms looked up among the filter values (2^3 - 1 extra queries)
   var HAN_OR_DIGITS = /^[\p{Script=Han}\p{N}]+$/u;
 
-  // `shardList`: the URL of pagefind/shards.json, the bundles' names, newest year first.
+  // `shardList`: the URL of pagefind/shards.json, the bundles' names, newest first.
   function HostedEngine(shardList, root) {
     this.shardList = shardList;
     this.root = root;
@@ -132,7 +132,7 @@
   };
 
   // One query over every shard. By relevance: Pagefind's merged answer, by score. By date:
-  // each shard is one year of publication, so it is each shard's answer in its order, one
+  // each shard is a range of publication time, so it is each shard's answer in its order, one
   // shard after the other (newest first, or last).
   HostedEngine.prototype.searchShards = function (text, options, sort) {
     var pagefind = this.pagefind;
