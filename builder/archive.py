@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
@@ -165,6 +165,13 @@ GROUPINGS: tuple[tuple[Facet, Callable[[Reply], Iterable[str]]], ...] = (
     (Facet.PROPOSER, proposer_names),
 )
 """How a reply is placed in groups, facet by facet."""
+
+
+def group_names(reply: Reply) -> Iterator[str]:
+    """Every name `make_archive` slugs for `reply`: its groups' and its region's."""
+    for _, names_of in GROUPINGS:
+        yield from names_of(reply)
+    yield reply.region
 
 
 def newest_first(replies: Iterable[Reply]) -> tuple[Reply, ...]:

@@ -274,3 +274,59 @@ def test_front_matter_with_tabs_reads_the_same_both_ways() -> None:
         source = Source(Path("x.md"), front, "", 1)
         quick, general = parse_front_matter(source), parse_front_matter(source, quick=False)
         assert repr(quick) == repr(general), repr(front)
+
+
+URL_PIECES = ["http://", "https://", "HTTP://", "//", "mailto:", "javascript:", "ftp://"]
+URL_PIECES += ["/", "../"]
+URL_HOSTS = ["www.gov.example", "a-b.example", "xn--fiq228c.example", "例子.中国", "Gov.Example"]
+URL_HOSTS += [
+    "a..b",
+    "127.0.0.1",
+    "[::1]",
+    "host:8080",
+    "host:99999",
+    "user@host",
+    "-a.example",
+    "",
+]
+URL_PARTS = ["zwgk", "3527.html", "a b", "%20", "%zz", "中文", "()", "'", "*", "+", ",", ";", "="]
+URL_PARTS += ["@", "!", "$", "&", "~", "_", ".", "-", "?q=1", "?a=b&c=d", "#frag", "#", "?", ":"]
+URL_PARTS += [
+    "\\",
+    "|",
+    "[",
+    "]",
+    "{",
+    "^",
+    "`",
+    '"',
+    "<",
+    "\x7f",
+    "é",
+    "Ａ",
+    "０",
+    "A",
+    "Z",
+    "0",
+    "9",
+]
+
+
+def _url(rng: random.Random) -> str:
+    url = rng.choice(URL_PIECES + [""])
+    if rng.random() < 0.7:
+        url += rng.choice(URL_HOSTS)
+    for _ in range(rng.randint(0, 5)):
+        url += rng.choice(["/", ""]) + rng.choice(URL_PARTS)
+    return url
+
+
+def test_plain_links_are_left_as_markdown_it_leaves_them() -> None:
+    from builder.markup import _PLAIN_URL, _normal_link
+
+    rng = random.Random(16)
+    urls = [_url(rng) for _ in range(40_000)]
+    urls += [f"https://www.gov.example/zwgk/{n}.html" for n in range(100)]
+    quick = [url for url in urls if _PLAIN_URL.fullmatch(url)]
+    assert len(quick) > 3_000  # (the test means something)
+    assert [_normal_link(url) for url in urls] == [_parser().normalizeLink(url) for url in urls]

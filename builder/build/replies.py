@@ -8,7 +8,6 @@ file again (a one-edit build renders only a few reply pages).
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from builder.config import Config, ImportDefaults
 from builder.errors import Problem, warning
 from builder.i18n import _
 from builder.model import Reply
-from builder.slugs import load_dictionary, slugify
+from builder.slugs import slugify
 from builder.sources import REPLIES_DIR, Stat, is_hidden, is_reply_file, scan_reply_files
 
 
@@ -48,17 +47,15 @@ class ReplyFiles:
         scan = self._rescan(changed)
         stale = [(p, s) for p, s in scan.items() if p not in self.files or self.files[p].stat != s]
         self.changes = []
-        # A first build names every group: pypinyin's dictionary loads while files are parsed.
-        loading = threading.Thread(target=load_dictionary, daemon=True)
-        meanwhile = loading.start if stale and not self.slugs else None
-        for chunk in parse_files(ParseJob(stale, config), meanwhile):
-            for path, parsed, body in chunk:
+        for chunk in parse_files(ParseJob(stale, config, self.slugs)):
+            for path, parsed, body in chunk.files:
                 self.changes.append((path, self.files.get(path), parsed))
                 self.files[path] = parsed
                 if parsed.reply is not None:
                     self.bodies[path] = body
-        if meanwhile is not None:
-            loading.join()  # (no thread may run when the render workers fork)
+            if chunk.slugs:
+                self.slugs.update(chunk.slugs)
+                self._new_slugs = True
         for gone in [p for p in self.files if p not in scan]:
             self.changes.append((gone, self.files.pop(gone), None))
         self._dirty.update(shard_of(path) for path, _, _ in self.changes)

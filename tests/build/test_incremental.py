@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import threading
-import time
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 import builder.build.replies as build_replies
 import builder.build.workers as workers
 from builder import urls
-from builder.archive import Archive, Facet, Group, number_order
+from builder.archive import Archive, Facet, Group, make_archive, number_order
 from builder.build import Builder, BuildOptions, BuildReport, build, load_archive
 from builder.build.cache import CACHE_DIR
 from builder.build.fingerprints import Fingerprints
@@ -459,26 +457,27 @@ def test_the_archive_keeps_groups_light() -> None:
         assert group.count == len(archive.members(group)) > 0
 
 
-def test_a_first_read_loads_pinyin_meanwhile_and_leaves_no_thread_behind(
+def test_a_first_read_names_every_group_on_the_workers(
     source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The render workers are forked right after: a thread still running would go with them.
-    loaded: list[str] = []
-
-    def load_slowly() -> None:
-        time.sleep(0.3)  # longer than reading the files
-        loaded.append("pypinyin")
-
-    monkeypatch.setattr(build_replies, "load_dictionary", load_slowly)
+    # pypinyin's 0.1 ms a name, for every proposer of a large archive, is done where the
+    # files are parsed: the archive then finds every slug known.
     monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
     monkeypatch.setattr(workers, "worker_count", lambda: 2)
     files = build_replies.ReplyFiles(source, None)
     config = Config(title="测试档案")
-    before = set(threading.enumerate())  # (other tests may have left threads of their own)
     replies, _ = files.read(config, None)
     assert len(replies) == 22
-    assert loaded == ["pypinyin"]
-    assert set(threading.enumerate()) <= before
+
+    def unexpected(name: str) -> str:
+        raise AssertionError(f"{name} was not slugged with its file")
+
+    monkeypatch.setattr(build_replies, "slugify", unexpected)
+    archive = make_archive(replies, files.slug)
+    expected = make_archive(replies)  # (with slugify itself)
+    for facet in ("tags", "bureaus", "years", "kinds", "sessions", "proposers"):
+        assert getattr(archive, facet) == getattr(expected, facet)
+    assert archive.tags and archive.regions == expected.regions
     files.slug("甲市民政局")
-    replies, _ = files.read(config, None)  # nothing to read, and slugs are known
-    assert loaded == ["pypinyin"]
+    with pytest.raises(AssertionError):
+        files.slug("乙市民政局")  # (a name no file gave: the check above can fail)
