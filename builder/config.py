@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -133,8 +134,8 @@ class Config:
     """The site's icon: a file of the theme's static/ folder (an archive's own goes in its
     templates/static/), linked from every page."""
 
-    @property
-    def favicon_type(self) -> str:
+    @functools.cached_property
+    def favicon_type(self) -> str:  # (every page asks: pathlib's suffix is 27 µs)
         return FAVICON_TYPES[Path(self.favicon).suffix.lower()]
 
     def outcome_label(self, code: str) -> str:

@@ -136,8 +136,10 @@ def _scrolling_tables(html: str) -> str:
 
 
 def _section_title(lines: list[str], number: int, tag: str) -> str:
-    text = "\n".join(lines[number:])
-    text = Markup(text[: text.index(f"</{tag}>")]).striptags()
+    closing = f"</{tag}>"
+    last = next((n for n in range(number, len(lines)) if closing in lines[n]), len(lines))
+    text = "\n".join(lines[number : last + 1])
+    text = Markup(text[: text.index(closing)]).striptags()
     if tag == "p":
         end = _TITLE_END.search(text)
         text = text[: end.start()] if end else text

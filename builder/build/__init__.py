@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from builder.config import CONFIG_FILE, Config, load_config
 from builder.errors import BuildFailed, Problem, warning
 from builder.model import Reply, validate
 from builder.output import (
+    HIDDEN,
     KEPT_FOLDERS,
     OutputBusy,
     OutputGate,
@@ -176,7 +178,7 @@ class Builder:
     def _build(self, changed: Iterable[Path] | None, refused: list[Problem]) -> BuildReport:
         options, report = self.options, BuildReport()
         with collector_paused(), timed(report.timings, "load"):
-            config, replies, problems = self._load(changed)
+            config, replies, problems = self._load(changed, self._spool_folder(refused))
             problems = refused + problems
         if any(p.is_error for p in problems):
             self.replies.forget_bodies()
@@ -224,11 +226,20 @@ class Builder:
             self._saving.join()
             self._saving = None
 
-    def _load(self, changed: Iterable[Path] | None) -> tuple[Config, list[Reply], list[Problem]]:
+    def _spool_folder(self, refused: list[Problem]) -> Path:
+        """Where the bodies read wait for their pages: in the locked output folder, or,
+        for a build refused the output (it only reads, to report every error), elsewhere."""
+        if refused:
+            return Path(tempfile.mkdtemp(prefix="reply-archive-bodies-"))
+        return self.options.output_dir / HIDDEN / "bodies"
+
+    def _load(
+        self, changed: Iterable[Path] | None, spool: Path
+    ) -> tuple[Config, list[Reply], list[Problem]]:
         options = self.options
         loaded = load_config(options.source, options.base_url)
         config, problems = loaded.config, list(loaded.problems)
-        replies, reply_problems = self.replies.read(config, changed)
+        replies, reply_problems = self.replies.read(config, changed, spool)
         problems += reply_problems
         problems += _plan_warnings(options, config, bool(replies))
         problems += stray_pages(options.source)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from builder.build.cache import CacheStore, Parsed, body_html, shard_of
+from builder.build.spool import BodyRef, BodySpool, read_body
 from builder.build.workers import ParseJob, parse_files
 from builder.config import Config, ImportDefaults
 from builder.errors import Problem, warning
@@ -27,8 +28,9 @@ class ReplyFiles:
         self.store = store
         self.files: dict[str, Parsed] = {}
         self.slugs: dict[str, str] = {}
-        self.bodies: dict[str, str] = {}
-        """Bodies read by the current build, until its pages are rendered."""
+        self.bodies: dict[str, BodyRef] = {}
+        """Bodies read by the current build, until its pages are rendered (spooled)."""
+        self._spool: BodySpool | None = None
         self.changes: list[tuple[str, Parsed | None, Parsed | None]] = []
         """What the last `read` found changed: (path, before, after), None for no file."""
         self._scan: dict[str, Stat] | None = None
@@ -40,18 +42,21 @@ class ReplyFiles:
         self._new_slugs = False
 
     def read(
-        self, config: Config, changed: Iterable[Path] | None
+        self, config: Config, changed: Iterable[Path] | None, spool: Path
     ) -> tuple[list[Reply], list[Problem]]:
-        """The valid replies and every problem found in the files (kept ones included)."""
+        """The valid replies and every problem found in the files (kept ones included);
+        the bodies read are kept in the folder `spool` until `forget_bodies`."""
         self._use_config(config)
+        self.forget_bodies()
+        self._spool = BodySpool.at(spool)
         scan = self._rescan(changed)
         stale = [(p, s) for p, s in scan.items() if p not in self.files or self.files[p].stat != s]
         self.changes = []
-        for chunk in parse_files(ParseJob(stale, config, self.slugs)):
+        for chunk in parse_files(ParseJob(stale, config, self._spool, self.slugs)):
             for path, parsed, body in chunk.files:
                 self.changes.append((path, self.files.get(path), parsed))
                 self.files[path] = parsed
-                if parsed.reply is not None:
+                if body is not None:
                     self.bodies[path] = body
             if chunk.slugs:
                 self.slugs.update(chunk.slugs)
@@ -89,10 +94,13 @@ class ReplyFiles:
 
     def body_of(self, reply: Reply) -> str:
         body = self.bodies.get(str(reply.source))
-        return body if body is not None else body_html(reply)
+        return read_body(body) if body is not None else body_html(reply)
 
     def forget_bodies(self) -> None:
         self.bodies = {}
+        if self._spool is not None:
+            self._spool.remove()
+            self._spool = None
 
     def _use_config(self, config: Config) -> None:
         # Validation reads the outcomes (and may read more): only presentation settings

@@ -19,6 +19,7 @@ import jinja2
 from builder.archive import group_names
 from builder.build.cache import Parsed, parse_file
 from builder.build.fingerprints import Fingerprints
+from builder.build.spool import BodyRef, BodySpool
 from builder.config import Config
 from builder.errors import Problem
 from builder.model import Reply
@@ -40,6 +41,8 @@ PARALLEL_FROM = 200
 class ParseJob:
     files: Sequence[tuple[str, Stat]]
     config: Config
+    spool: BodySpool
+    """Where the bodies go (`build.spool`)."""
     known_slugs: Mapping[str, str] = field(default_factory=dict)
     """Group names slugged already: the others are slugged with the files that name them
     (pypinyin, 0.1 ms a name, on every core rather than in the parent)."""
@@ -49,8 +52,8 @@ class ParseJob:
 
 @dataclass(frozen=True)
 class ParsedChunk:
-    files: list[tuple[str, Parsed, str]]
-    """(path, what was read, body HTML) of each file."""
+    files: list[tuple[str, Parsed, BodyRef | None]]
+    """(path, what was read, where its body HTML is spooled) of each file."""
     slugs: dict[str, str]
     """The new slugs of the group names of its valid replies."""
 
@@ -114,9 +117,12 @@ def _parse_chunk(bounds: tuple[int, int]) -> ParsedChunk:
     chunk = ParsedChunk([], {})
     for path, stat in job.files[bounds[0] : bounds[1]]:
         parsed, body = parse_file(Path(path), stat, job.config)
-        chunk.files.append((path, parsed, body))
+        ref = None
         if parsed.reply is not None:
+            ref = job.spool.put(body)
             _slug_names(job, parsed.reply, chunk.slugs)
+        chunk.files.append((path, parsed, ref))
+    job.spool.flush()
     return chunk
 
 

@@ -17,7 +17,7 @@ import builder.build.workers as workers
 from builder import urls
 from builder.archive import Archive, Facet, Group, make_archive, number_order
 from builder.build import Builder, BuildOptions, BuildReport, build, load_archive
-from builder.build.cache import CACHE_DIR
+from builder.build.cache import CACHE_DIR, body_html
 from builder.build.fingerprints import Fingerprints
 from builder.config import Config
 from builder.errors import BuildFailed
@@ -458,7 +458,7 @@ def test_the_archive_keeps_groups_light() -> None:
 
 
 def test_a_first_read_names_every_group_on_the_workers(
-    source: Path, monkeypatch: pytest.MonkeyPatch
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # pypinyin's 0.1 ms a name, for every proposer of a large archive, is done where the
     # files are parsed: the archive then finds every slug known.
@@ -466,8 +466,11 @@ def test_a_first_read_names_every_group_on_the_workers(
     monkeypatch.setattr(workers, "worker_count", lambda: 2)
     files = build_replies.ReplyFiles(source, None)
     config = Config(title="测试档案")
-    replies, _ = files.read(config, None)
+    replies, _ = files.read(config, None, tmp_path / "bodies")
     assert len(replies) == 22
+    assert [files.body_of(r) for r in replies] == [body_html(r) for r in replies]  # (spooled)
+    files.forget_bodies()
+    assert not (tmp_path / "bodies").exists()
 
     def unexpected(name: str) -> str:
         raise AssertionError(f"{name} was not slugged with its file")
