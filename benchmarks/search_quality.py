@@ -268,7 +268,7 @@ def measure_sizes(n: int, work: Path) -> dict[str, Any]:
         "Pagefind shards": report.shards,
         "offline index (s)": round(report.timings["offline"], 1),
         "offline index (bytes)": report.offline_bytes,
-        "offline bodies": report.offline_bodies,
+        "offline index (files)": report.offline_files,
         "warnings": [p.message for p in report.problems],
     }
 

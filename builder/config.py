@@ -106,8 +106,6 @@ class Config:
     page_size: int = 50
     feed_size: int = 20
     outcomes: MappingProxyType[str, str] = field(default_factory=lambda: DEFAULT_OUTCOMES)
-    offline_search_budget: int = 8_000_000
-    """Bytes the offline (file://) search index may take before it drops old bodies."""
     max_list_items: int = 200
     """The most tags, proposers or contacts one reply may have (more is refused)."""
     import_defaults: ImportDefaults = field(default_factory=ImportDefaults)
@@ -146,6 +144,15 @@ class Config:
         return self.base_url.rstrip("/") + "/" + path
 
 
+RETIRED = MappingProxyType(
+    {
+        "offline_search_budget": "the offline search now holds every reply's text and loads"
+        " what a query needs: remove the line from site.toml",
+    }
+)
+"""Keys an older site.toml may have that are now ignored: a warning, not an error."""
+
+
 @dataclass(frozen=True)
 class LoadedConfig:
     config: Config
@@ -159,7 +166,6 @@ _TYPES: dict[str, type] = {
     "language": str,
     "page_size": int,
     "feed_size": int,
-    "offline_search_budget": int,
     "max_list_items": int,
     "licence": str,
     "downloads": bool,
@@ -239,7 +245,9 @@ def _config_from(
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         line = lines.get(key, 0)
-        if key not in known:
+        if key in RETIRED:
+            problems.append(warning(path, line, f"`{key}` is no longer used", RETIRED[key]))
+        elif key not in known:
             problems.append(_unknown_key(path, line, key, known))
         elif key == "outcomes":
             kwargs[key] = _outcomes(value, path, line, problems)

@@ -36,6 +36,18 @@ def test_an_unknown_key_is_a_warning_with_the_nearest_key(tmp_path: Path) -> Non
     assert "did you mean `page_size`?" in problem.hint
 
 
+def test_a_retired_key_of_an_older_site_toml_is_a_warning_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    write_config(tmp_path, 'title = "x"\noffline_search_budget = 8000000\n')
+    loaded = load_config(tmp_path)
+    (problem,) = loaded.problems
+    assert not problem.is_error and problem.line == 2
+    assert "`offline_search_budget` is no longer used" in problem.message
+    assert "remove the line" in problem.hint
+    assert loaded.config.title == "x"
+
+
 def test_a_wrong_type_is_an_error_at_its_line(tmp_path: Path) -> None:
     write_config(tmp_path, 'title = "x"\n\npage_size = "many"\n')
     (problem,) = load_config(tmp_path).problems

@@ -5,8 +5,8 @@ Two indexes of the same records (the pages the templates mark with `data-pagefin
 - `pagefind/`: Pagefind's bundles, one per range of publication time (see
   `search.shards`), for the site served over http(s). They are made by the Pagefind Python
   package with its *extended* binary, the one that segments Chinese.
-- `search/offline-index.js`: a compact index for the site opened from disk, where Pagefind
-  cannot load (see `search.offline`).
+- `search/offline-index.js` and the pieces it loads on demand (`search/offline/`): the
+  index for the site opened from disk, where Pagefind cannot load (see `search.offline`).
 
 Both folders are written here, not by the output gate (see `output.KEPT_FOLDERS`).
 """
@@ -21,8 +21,7 @@ from typing import Protocol
 
 from builder.config import Config
 from builder.errors import Problem, warning
-from builder.files import write_if_changed
-from builder.search.offline import OFFLINE_INDEX, build_offline_index, offline_problems
+from builder.search import offline
 from builder.search.records import Pages, Record, read_pages, records_of
 from builder.search.shards import (
     PAGEFIND_DIR,
@@ -48,7 +47,8 @@ class SearchReport:
     shards: int = 0
     shards_indexed: list[str] = field(default_factory=list)
     offline_bytes: int = 0
-    offline_bodies: int = 0
+    offline_files: int = 0
+    offline_written: int = 0
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -97,7 +97,7 @@ def index_site(
         # Pagefind runs in child processes: the offline index is made meanwhile.
         indexed = pool.submit(_timed_pagefind, output, pages, shards, config) if pagefind else None
         with timed(report.timings, "offline"):
-            write_offline_index(output, records, config, report)
+            write_offline_index(output, records, report)
         if indexed is not None:
             shards, done = indexed.result()
             report.add_pagefind(done)
@@ -115,15 +115,10 @@ def _timed_pagefind(
     return shards, report
 
 
-def write_offline_index(
-    output: Path, records: list[Record], config: Config, report: SearchReport
-) -> None:
-    budget = config.offline_search_budget
-    index = build_offline_index(records, budget)
-    target = output / OFFLINE_INDEX
-    write_if_changed(target, index.script)
-    report.offline_bytes, report.offline_bodies = len(index.script), index.bodies
-    report.problems += offline_problems(index, budget, target)
+def write_offline_index(output: Path, records: list[Record], report: SearchReport) -> None:
+    written = offline.write_offline_index(output, offline.offline_files(records))
+    report.offline_files, report.offline_bytes = written.files, written.size
+    report.offline_written = written.written
 
 
 def extended_binary() -> Path | None:

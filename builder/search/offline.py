@@ -1,13 +1,23 @@
 """The offline search index: what search.html uses when opened from disk (file://).
 
-Pagefind cannot load from file://, but a plain `<script src>` can. The index is one
-script, `search/offline-index.js`, that sets `window.ReplyArchiveOffline`: the records
-(path, result metadata, filters, sort keys, title-and-metadata text, body text), newest
-first, in chunks of gzip-compressed JSON in base64 (the browser inflates them with
-`DecompressionStream`).
+Pagefind cannot load from file://, and neither can `fetch`, but a `<script src>` added at
+run time can. So the index is plain scripts, loaded on demand:
 
-It is bounded by `offline_search_budget` (bytes): above it, the body text of the oldest
-replies is left out, chunk by chunk, with a build warning; their titles and metadata stay.
+- `search/offline-index.js`, always loaded: the number of replies, and for each (by its
+  number, oldest first) its filters' values, its month and whether it was published at
+  the same time as the one before (for the order by date and the date range);
+- `search/offline/t/<hash>.js`: the inverted index of every character and every pair of
+  adjacent characters of each reply's folded text (`fold`, as search-core.js folds), by
+  the hash of the n-gram. For each n-gram, each field (title and metadata `h`, body `b`,
+  searchable filter values `f`) lists the replies that hold it with how often (capped
+  as the ranking caps it), so a query of one or two characters needs no text to find,
+  count and order its results, and a longer one gets candidates with bounds of their rank;
+- `search/offline/r/<n>.js`: the records of `GROUP` consecutive replies (path, result
+  metadata, title-and-metadata text, body text), for the results shown and the check of
+  candidates.
+
+Each piece is gzip-compressed data in base64 that calls `ReplyArchiveOffline.add(name,
+data)`. Every reply's text is in the index: there is no budget.
 """
 
 from __future__ import annotations
@@ -15,119 +25,337 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import add
 from pathlib import Path
 
-from builder.errors import Problem, warning
+from builder.files import write_if_changed
 from builder.search.records import Record
 
 OFFLINE_INDEX = "search/offline-index.js"
-CHUNK_SIZE = 100
-"""Replies per compressed chunk: the unit in which bodies are left out."""
-FORMAT_VERSION = 1
+PIECES_DIR = "search/offline"
+GROUP = 10
+"""Replies per record piece: a page of 20 results loads at most 20 of them."""
+FORMAT_VERSION = 2
+CAP = 50
+"""The ranking counts at most this many occurrences of a term in a field (search-offline.js)."""
+PIECE_BYTES = 48_000
+"""About this many bytes of postings per index piece, before compression."""
+MIN_PIECES, MAX_PIECES = 16, 8192
+TEXT_FILTERS = ("tag", "bureau", "region")
+"""Filters whose values are searched as text (search-core.js `TEXT_FILTERS`)."""
+FIELDS = ("h", "b", "f")
+
+
+def _fold_char(code: int) -> int:
+    """search-core.js's steps, in its order: full width, the ideographic space, case, brackets."""
+    if 0xFF01 <= code <= 0xFF5E:
+        code -= 0xFEE0
+    if code == 0x3000:
+        code = ord(" ")
+    if ord("A") <= code <= ord("Z"):
+        code += 32
+    if chr(code) in "([【〔〖（［":
+        code = ord("〔")
+    if chr(code) in ")]】〕〗）］":
+        code = ord("〕")
+    return code
+
+
+_FOLDED = (
+    *range(0xFF01, 0xFF5F),
+    0x3000,
+    *range(ord("A"), ord("Z") + 1),
+    *map(ord, "([【〖)]】〗"),
+)
+_FOLD = {code: _fold_char(code) for code in _FOLDED}
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_DOUBLED = re.compile(r"(.)\1", re.DOTALL)
+
+
+def fold(text: str) -> str:
+    """search-core.js's `fold`, on UTF-16 code units as JavaScript sees them (a character
+    outside the BMP is two), so the n-grams here are those the browser cuts from a query."""
+    folded = text.translate(_FOLD)
+    if _ASTRAL.search(folded):
+        folded = _ASTRAL.sub(_surrogates, folded)
+    return folded
+
+
+def _surrogates(match: re.Match[str]) -> str:
+    code = ord(match.group()) - 0x10000
+    return chr(0xD800 + (code >> 10)) + chr(0xDC00 + (code & 0x3FF))
+
+
+def filter_text(filters: dict[str, tuple[str, ...]]) -> str:
+    """search-core.js's `filterText`: the searchable filter values, folded."""
+    return fold("\n".join(value for key in TEXT_FILTERS for value in filters.get(key, ())))
+
+
+def gram_counts(folded: str) -> Counter[str]:
+    """How often each character and each pair of characters occurs in `folded`, counted as
+    search-core.js's `countOccurrences` counts a term (without overlaps: 好好好 holds 好好
+    once)."""
+    counts = Counter(folded)
+    counts.update(map(add, folded, folded[1:]))
+    for char in set(_DOUBLED.findall(folded)):
+        counts[char + char] = folded.count(char + char)
+    return counts
+
+
+def gram_hash(gram: str) -> int:
+    """FNV-1a over the UTF-16 code units (search-offline.js `gramHash`)."""
+    value = 0x811C9DC5
+    for char in gram:
+        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def piece_count(posting_bytes: int) -> int:
+    """A power of two: pieces of about `PIECE_BYTES` of postings."""
+    count = MIN_PIECES
+    while count < MAX_PIECES and count * PIECE_BYTES < posting_bytes:
+        count *= 2
+    return count
+
+
+def _varint(value: int, out: bytearray) -> None:
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+_PAIRS = [[bytes((gap, count)) for count in range(CAP + 1)] for gap in range(0x80)]
+"""The bytes of a (gap, count) pair, for the gaps of one byte: most of them."""
+
+
+class _Postings:
+    """For one field, each n-gram's replies (as gaps between their numbers) and counts."""
+
+    def __init__(self) -> None:
+        self.lists: dict[str, list[bytearray | int]] = {}
+        """By n-gram: its list so far and the number of its last reply."""
+
+    def add(self, number: int, counts: Iterable[tuple[str, int]]) -> None:
+        lists, pairs = self.lists, _PAIRS
+        for gram, count in counts:
+            entry = lists.get(gram)
+            if entry is None:
+                entry = lists[gram] = [bytearray(), -1]
+            gap = number - entry[1]  # type: ignore[operator]
+            entry[1] = number
+            if count > CAP:
+                count = CAP
+            out: bytearray = entry[0]  # type: ignore[assignment]
+            if gap < 0x80:
+                out += pairs[gap][count]
+            else:
+                _varint(gap, out)
+                out.append(count)
+
+    def data(self, gram: str) -> bytes | bytearray:
+        entry = self.lists.get(gram)
+        return entry[0] if entry is not None else b""  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
 class OfflineIndex:
-    script: bytes
+    files: dict[str, bytes]
+    """Each file of the index by its path in the output: the base script and the pieces."""
     replies: int
-    bodies: int
-    """How many replies have their body text in the index (the newest ones)."""
-    heads_only_until: str
-    """The newest publication date (as shown on the site) of a reply left without body."""
+
+    @property
+    def size(self) -> int:
+        return sum(len(data) for data in self.files.values())
 
 
-def build_offline_index(records: list[Record], budget: int) -> OfflineIndex:
-    """The index of `records`, leaving out the oldest bodies if it would exceed `budget`."""
-    ordered = sorted(records, key=lambda r: (r.sort.get("published", ""), r.path), reverse=True)
-    groups = [ordered[i : i + CHUNK_SIZE] for i in range(0, len(ordered), CHUNK_SIZE)]
-    chunks = [_chunk(group, with_body=True) for group in groups]
-    with_body = len(groups)
-    while with_body > 0 and _size(chunks) > budget:
-        with_body -= 1
-        chunks[with_body] = _chunk(groups[with_body], with_body=False)
-    bodies = sum(len(group) for group in groups[:with_body])
-    until = ordered[bodies].meta.get("date", "") if bodies < len(ordered) else ""
-    script = _script(chunks, len(ordered), bodies, until)
-    return OfflineIndex(script, len(ordered), bodies, until)
+def ordered(records: list[Record]) -> list[Record]:
+    """The replies by their number in the index: oldest first, then by path."""
+    return sorted(records, key=lambda r: (r.sort.get("published", ""), r.path))
 
 
-def offline_problems(index: OfflineIndex, budget: int, where: Path) -> list[Problem]:
-    """A warning for every reply the offline search covers only in part: never silent."""
-    problems = []
-    if index.bodies < index.replies:
-        left_out = index.replies - index.bodies
-        until = index.heads_only_until
-        since = f" (published on or before {until})" if until else ""
-        problems.append(
-            warning(
-                where,
-                0,
-                f"offline search leaves out the body text of the {left_out} oldest of "
-                f"{index.replies} replies{since} to stay within offline_search_budget "
-                f"({budget:,} bytes); it finds them by title and metadata only",
-                "raise offline_search_budget in site.toml to include them",
-            )
-        )
-    if len(index.script) > budget:
-        problems.append(
-            warning(
-                where,
-                0,
-                f"the offline search index is {len(index.script):,} bytes, over "
-                f"offline_search_budget ({budget:,} bytes) even without body text",
-                "raise offline_search_budget in site.toml",
-            )
-        )
-    return problems
+def build_offline_index(records: list[Record]) -> OfflineIndex:
+    return OfflineIndex(dict(offline_files(records)), len(records))
 
 
-def _entry(record: Record, with_body: bool) -> dict[str, object]:
-    entry: dict[str, object] = {
-        "u": record.path,
-        "m": record.meta,
-        "f": {key: list(values) for key, values in record.filters.items()},
-        "s": record.sort,
-        "h": record.head,
-    }
-    if with_body:
-        entry["b"] = record.body
-    return entry
+def offline_files(records: list[Record]) -> Iterator[tuple[str, bytes]]:
+    """Each file of the index of `records`, by its path in the output: made one by one, so
+    that they can be written without all being held at once."""
+    replies = ordered(records)
+    postings = {name: _Postings() for name in FIELDS}
+    for number, record in enumerate(replies):
+        postings["h"].add(number, gram_counts(fold(record.head)).items())
+        postings["b"].add(number, gram_counts(fold(record.body)).items())
+        postings["f"].add(number, ((g, 1) for g in gram_counts(filter_text(record.filters))))
+    total = sum(len(p.data(gram)) for p in postings.values() for gram in p.lists)
+    count = piece_count(total)
+    yield OFFLINE_INDEX, _base_script(replies, count)
+    yield from _term_pieces(postings, count)
+    del postings
+    yield from _record_pieces(replies)
 
 
-def _chunk(records: list[Record], with_body: bool) -> str:
-    data = json.dumps(
-        [_entry(r, with_body) for r in records], ensure_ascii=False, separators=(",", ":")
-    )
-    packed = gzip.compress(data.encode("utf-8"), compresslevel=9, mtime=0)
-    return base64.b64encode(packed).decode("ascii")
+def _pack(data: bytes) -> str:
+    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii")
 
 
-def _size(chunks: list[str]) -> int:
-    return sum(len(chunk) + 3 for chunk in chunks) + 300
+def _piece_script(name: str, data: bytes) -> bytes:
+    return f'ReplyArchiveOffline.add("{name}","{_pack(data)}");\n'.encode("ascii")
 
 
-def _script(chunks: list[str], replies: int, bodies: int, heads_only_until: str) -> bytes:
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _base_script(replies: list[Record], term_pieces: int) -> bytes:
+    keys = sorted({key for record in replies for key in record.filters})
+    filters = {key: _filter_column(replies, key) for key in keys}
+    months: list[list[object]] = []
+    ties = []
+    previous = None
+    for number, record in enumerate(replies):
+        published = record.sort.get("published", "")
+        month = published[:7] if re.fullmatch(r"\d{4}-\d{2}", published[:7]) else ""
+        if months and months[-1][0] == month:
+            months[-1][1] = int(str(months[-1][1])) + 1
+        else:
+            months.append([month, 1])
+        if number and published == previous:
+            ties.append(number)
+        previous = published
+    data = {"filters": filters, "months": months, "ties": ties}
     header = {
         "version": FORMAT_VERSION,
-        "replies": replies,
-        "bodies": bodies,
-        "headsOnlyUntil": heads_only_until,
+        "replies": len(replies),
+        "group": GROUP,
+        "termPieces": term_pieces,
     }
     fields = json.dumps(header, ensure_ascii=True)[1:-1]
-    listing = ",\n".join(f'"{chunk}"' for chunk in chunks)
     text = (
         "/* reply-archive offline search index: loaded by search.html from file://. */\n"
-        f'window.ReplyArchiveOffline = {{{fields},\n"chunks": [\n{listing}\n]}};\n'
+        f'window.ReplyArchiveOffline = {{{fields}, "pieces": "offline/",\n'
+        f'"data": "{_pack(_json(data))}"}};\n'
     )
     return text.encode("ascii")
 
 
-def decode_offline_index(script: bytes) -> tuple[dict[str, object], list[dict[str, object]]]:
-    """The header and the entries of an offline index script (for tests and benchmarks)."""
+def _filter_column(replies: list[Record], key: str) -> dict[str, object]:
+    """The values of filter `key` and, for each reply, the numbers of its values (+1; 0
+    for none; a list when several, in the page's order)."""
+    values = sorted({value for record in replies for value in record.filters.get(key, ())})
+    number = {value: i + 1 for i, value in enumerate(values)}
+    column: list[object] = []
+    for record in replies:
+        own = [number[value] for value in record.filters.get(key, ())]
+        column.append(own[0] if len(own) == 1 else own if own else 0)
+    return {"values": values, "replies": column}
+
+
+def _term_pieces(postings: dict[str, _Postings], count: int) -> Iterator[tuple[str, bytes]]:
+    grams = sorted(set().union(*(p.lists for p in postings.values())))
+    width = len(f"{count - 1:x}")
+    pieces: list[list[str]] = [[] for _ in range(count)]
+    for gram in grams:
+        pieces[gram_hash(gram) & (count - 1)].append(gram)
+    for number, members in enumerate(pieces):
+        name = f"t/{number:0{width}x}"
+        yield f"{PIECES_DIR}/{name}.js", _piece_script(name, _term_piece(members, postings))
+
+
+def _term_piece(grams: list[str], postings: dict[str, _Postings]) -> bytes:
+    """Each n-gram: its length and code units, then per field the length of its list in
+    bytes and the list (gap, count pairs as varints)."""
+    out = bytearray()
+    for gram in grams:
+        _varint(len(gram), out)
+        for char in gram:
+            _varint(ord(char), out)
+        for name in FIELDS:
+            data = postings[name].data(gram)
+            _varint(len(data), out)
+            out += data
+    return bytes(out)
+
+
+def _record_pieces(replies: list[Record]) -> Iterator[tuple[str, bytes]]:
+    for start in range(0, len(replies), GROUP):
+        group = replies[start : start + GROUP]
+        entries = [[r.path, r.meta, r.head, r.body] for r in group]
+        name = f"r/{start // GROUP}"
+        yield f"{PIECES_DIR}/{name}.js", _piece_script(name, _json(entries))
+
+
+@dataclass(frozen=True)
+class Written:
+    files: int
+    size: int
+    """Bytes of every file of the index."""
+    written: int
+    """How many files changed (the others were left as they were)."""
+
+
+def write_offline_index(output: Path, files: Iterable[tuple[str, bytes]]) -> Written:
+    """Write the index's files that changed and remove the pieces it no longer has."""
+    paths, size, written = set(), 0, 0
+    for path, data in files:
+        paths.add(path)
+        size += len(data)
+        written += write_if_changed(output / path, data)
+    pieces = output / PIECES_DIR
+    if pieces.is_dir():
+        for file in sorted(pieces.rglob("*.js")):
+            if file.relative_to(output).as_posix() not in paths:
+                file.unlink()
+    return Written(len(paths), size, written)
+
+
+def decode_piece(script: bytes) -> tuple[str, bytes]:
+    """The name and the data of a piece script (for tests and benchmarks)."""
+    found = re.fullmatch(rb'ReplyArchiveOffline\.add\("([^"]+)","([^"]*)"\);\n', script)
+    if found is None:
+        raise ValueError("not a piece of the offline index")
+    return found.group(1).decode(), gzip.decompress(base64.b64decode(found.group(2)))
+
+
+def decode_base(script: bytes) -> dict[str, object]:
+    """The header and the data of the base script (for tests and benchmarks)."""
     text = script.decode("ascii")
-    data = json.loads(text[text.index("{") : text.rindex("}") + 1])
-    entries: list[dict[str, object]] = []
-    for chunk in data.pop("chunks"):
-        entries += json.loads(gzip.decompress(base64.b64decode(chunk)).decode("utf-8"))
-    return data, entries
+    header: dict[str, object] = json.loads(text[text.index("{") : text.rindex("}") + 1])
+    data = str(header.pop("data"))
+    header.update(json.loads(gzip.decompress(base64.b64decode(data))))
+    return header
+
+
+def decode_terms(data: bytes) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """A term piece's data: each n-gram's (reply number, count) lists by field."""
+    grams: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    at = 0
+
+    def varint() -> int:
+        nonlocal at
+        value, shift = 0, 0
+        while True:
+            byte = data[at]
+            at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+
+    while at < len(data):
+        gram = "".join(chr(varint()) for _ in range(varint()))
+        lists: dict[str, list[tuple[int, int]]] = {}
+        for name in FIELDS:
+            end = varint() + at
+            number, pairs = -1, []
+            while at < end:
+                number += varint()
+                pairs.append((number, data[at]))
+                at += 1
+            lists[name] = pairs
+        grams[gram] = lists
+    return grams

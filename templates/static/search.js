@@ -69,15 +69,9 @@
 
   Page.prototype.describeEngine = function (engine) {
     if (engine.mode !== "offline" || !this.note) return;
-    var info = engine.info;
-    var text = location.protocol === "file:"
+    this.note.textContent = location.protocol === "file:"
       ? "离线搜索：从本地文件打开时使用随站点附带的索引。"
       : "Pagefind 索引无法加载，改用随站点附带的离线索引。";
-    if (info.bodies < info.replies) {
-      text += "索引收录全部 " + info.replies + " 件答复的标题和元数据，但只收录最新 " + info.bodies +
-        " 件的正文；" + (info.headsOnlyUntil ? info.headsOnlyUntil + "及以前" : "较早") + "公开的答复只能按标题和元数据找到。";
-    }
-    this.note.textContent = text;
     this.note.hidden = false;
   };
 

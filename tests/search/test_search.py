@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,17 @@ from builder.build import BuildOptions, build
 from builder.config import Config
 from builder.search import records as search_records
 from builder.search.offline import (
+    GROUP,
     OFFLINE_INDEX,
+    PIECES_DIR,
     build_offline_index,
-    decode_offline_index,
-    offline_problems,
+    decode_base,
+    decode_piece,
+    decode_terms,
+    fold,
+    gram_counts,
+    gram_hash,
+    write_offline_index,
 )
 from builder.search.records import Record, read_record, read_records
 
@@ -133,48 +141,112 @@ def record(number: int, body: str = "正文") -> Record:
     )
 
 
-def test_the_offline_index_holds_every_record_newest_first() -> None:
-    records = [record(n, body=f"第{n}件的正文") for n in range(250)]
-    index = build_offline_index(records, budget=10_000_000)
-    header, entries = decode_offline_index(index.script)
-    assert header == {"version": 1, "replies": 250, "bodies": 250, "headsOnlyUntil": ""}
-    assert [e["u"] for e in entries] == [f"replies/{n}.html" for n in reversed(range(250))]
-    assert entries[0]["b"] == "第249件的正文" and entries[0]["f"] == {"year": ["2030"]}
-    assert offline_problems(index, 10_000_000, Path("x")) == []
+def pieces(index_files: dict[str, bytes], kind: str) -> dict[str, Any]:
+    """The decoded pieces of one kind ("t" or "r") by name."""
+    found: dict[str, Any] = {}
+    for path, data in index_files.items():
+        if path.startswith(f"{PIECES_DIR}/{kind}/"):
+            name, payload = decode_piece(data)
+            found[name] = decode_terms(payload) if kind == "t" else json.loads(payload)
+    return found
 
 
-@pytest.mark.slow
-def test_over_budget_the_oldest_bodies_are_left_out_with_a_warning() -> None:
-    # Bodies that do not compress: each chunk of 100 replies takes about 300 KB.
-    bodies = [
-        "".join(chr(0x4E00 + (n * 7919 + i * 104729) % 20000) for i in range(1000))
-        for n in range(300)
-    ]
-    records = [record(n, bodies[n]) for n in range(300)]
-    full = build_offline_index(records, budget=10_000_000)
-    budget = len(full.script) * 3 // 4
-    index = build_offline_index(records, budget)
-    header, entries = decode_offline_index(index.script)
-    assert len(index.script) <= budget
-    assert header["replies"] == 300 and header["bodies"] == 200
-    assert all("b" in e for e in entries[:200]) and not any("b" in e for e in entries[200:])
-    assert header["headsOnlyUntil"] == entries[200]["m"]["date"]  # type: ignore[index]
-    (problem,) = offline_problems(index, budget, Path("search/offline-index.js"))
-    assert "leaves out the body text of the 100 oldest of 300 replies" in problem.message
-    assert "offline_search_budget" in problem.hint
+def test_the_offline_index_holds_every_record_by_number_oldest_first() -> None:
+    records = [record(n, body=f"第{n}件的正文") for n in reversed(range(250))]
+    index = build_offline_index(records)
+    base = decode_base(index.files[OFFLINE_INDEX])
+    assert base["version"] == 2 and base["replies"] == 250 and base["group"] == GROUP
+    assert base["months"][:2] == [["2010-01", 1], ["2010-02", 1]]  # type: ignore[index]
+    assert base["filters"]["year"]["values"][0] == "2010"  # type: ignore[index]
+    assert base["filters"]["year"]["replies"][:13] == [1] * 12 + [2]  # type: ignore[index]
+    records_by_piece = pieces(index.files, "r")
+    assert len(records_by_piece) == 25
+    assert records_by_piece["r/0"][0] == ["replies/0.html", record(0).meta, "答复0", "第0件的正文"]
+    assert records_by_piece["r/24"][9][0] == "replies/249.html"
 
 
-def test_an_index_over_budget_even_without_bodies_says_so() -> None:
-    index = build_offline_index([record(n) for n in range(50)], budget=10)
-    messages = [p.message for p in offline_problems(index, 10, Path("x"))]
-    assert any("over offline_search_budget" in m for m in messages)
+def test_every_gram_is_in_the_piece_its_hash_names_with_its_counts() -> None:
+    records = [record(0, body="好好好，养老服务。"), record(1, body="养老")]
+    index = build_offline_index(records)
+    count = decode_base(index.files[OFFLINE_INDEX])["termPieces"]
+    terms = pieces(index.files, "t")
+    assert len(terms) == count
+    for name, grams in terms.items():
+        for gram in grams:
+            assert int(name[2:], 16) == gram_hash(gram) % int(str(count))
+    merged = {gram: lists for grams in terms.values() for gram, lists in grams.items()}
+    assert merged["养老"]["b"] == [(0, 1), (1, 1)]
+    assert merged["好好"]["b"] == [(0, 1)]  # without overlaps, as the page counts
+    assert merged["好"]["b"] == [(0, 3)]
+    assert merged["答复"]["h"] == [(0, 1), (1, 1)] and merged["答复"]["b"] == []
+    assert "〔" not in merged and all(not lists["f"] for lists in merged.values())
+
+
+def test_counts_are_capped_and_texts_folded_as_the_page_folds() -> None:
+    assert gram_counts("的" * 120)["的的"] == 60
+    assert fold("乌民复[2025]20号　ＡＢＣ（一）") == "乌民复〔2025〕20号 abc〔一〕"
+    assert fold("\U00020000") == "\ud840\udc00"  # UTF-16 code units, as JavaScript sees it
+    index = build_offline_index([record(0, body="的" * 120)])
+    merged = {g: lists for grams in pieces(index.files, "t").values() for g, lists in grams.items()}
+    assert merged["的"]["b"] == [(0, 50)]
+
+
+def test_the_offline_index_is_deterministic_and_rewrites_only_what_changed(
+    tmp_path: Path,
+) -> None:
+    records = [record(n, body=f"第{n}件的正文") for n in range(45)]
+    first = build_offline_index(records)
+    assert first.files == build_offline_index(list(reversed(records))).files
+    assert write_offline_index(tmp_path, first.files.items()).written == len(first.files)
+    assert write_offline_index(tmp_path, first.files.items()).written == 0
+    changed = build_offline_index([*records[:-1], record(44, body="新的正文")])
+    rewritten = [path for path, data in changed.files.items() if first.files[path] != data]
+    assert f"{PIECES_DIR}/r/4.js" in rewritten and f"{PIECES_DIR}/r/0.js" not in rewritten
+    assert write_offline_index(tmp_path, changed.files.items()).written == len(rewritten)
+    fewer = build_offline_index(records[:15])
+    write_offline_index(tmp_path, fewer.files.items())
+    on_disk = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.js")}
+    assert on_disk == set(fewer.files)  # the pieces of the replies gone are removed
+
+
+def test_the_fold_and_the_hash_are_the_pages_own() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    from tests.conftest import REPO_ROOT
+
+    static = REPO_ROOT / "templates" / "static"
+    sample = "".join(map(chr, range(0x20, 0x3100))) + "".join(map(chr, range(0xFE00, 0xFFFF)))
+    sample += "\U00020000好〔"
+    script = (
+        "const vm = require('vm'); const fs = require('fs'); const c = {window: {}};"
+        "vm.createContext(c);"
+        f"for (const f of ['search-core.js', 'search-offline.js']) vm.runInContext("
+        f"fs.readFileSync({json.dumps(str(static))} + '/' + f, 'utf8'), c);"
+        "const S = c.window.ReplyArchiveSearch; const text = fs.readFileSync(0, 'utf8');"
+        "const f = S.fold(text); const grams = [];"
+        "for (let i = 0; i + 2 <= f.length; i += 97) grams.push(f.slice(i, i + 2));"
+        "process.stdout.write(JSON.stringify({fold: f, hashes: grams.map("
+        "g => [[...g].flatMap(c => c.length > 1 ? [c.charCodeAt(0), c.charCodeAt(1)] :"
+        " [c.charCodeAt(0)]), S.OfflineEngine.gramHash(g)])}));"
+    )
+    done = subprocess.run(
+        [node, "-e", script], input=sample, capture_output=True, text=True, check=True
+    )
+    page = json.loads(done.stdout)
+    units = "utf-16-le", "surrogatepass"  # json.loads joins a pair of surrogates in one
+    assert page["fold"].encode(*units) == fold(sample).encode(*units)
+    hashes = page["hashes"]
+    assert hashes and all(gram_hash("".join(map(chr, g))) == h for g, h in hashes)
 
 
 @pytest.mark.pagefind
 def test_the_build_writes_the_offline_index(searched_site: tuple[Path, list[str]]) -> None:
-    header, entries = decode_offline_index((searched_site[0] / OFFLINE_INDEX).read_bytes())
-    assert header["bodies"] == header["replies"] == 2
-    assert [e["u"] for e in entries] == [WUHAI, QIANJIANG]
+    output = searched_site[0]
+    assert decode_base((output / OFFLINE_INDEX).read_bytes())["replies"] == 2
+    name, data = decode_piece((output / PIECES_DIR / "r" / "0.js").read_bytes())
+    assert name == "r/0" and [entry[0] for entry in json.loads(data)] == [QIANJIANG, WUHAI]
+    assert not [w for w in searched_site[1] if "offline" in w]
 
 
 # -- Pagefind -----------------------------------------------------------------------------
@@ -243,15 +315,6 @@ def test_a_quick_build_keeps_the_search_folders(tmp_path: Path, sample_archive: 
     build(BuildOptions(source=sample_archive, output=output, search=False))
     assert (output / OFFLINE_INDEX).read_bytes() == before
     assert (output / "pagefind" / "2025" / "pagefind.js").is_file()
-
-
-@pytest.mark.pagefind
-def test_the_budget_comes_from_the_config(searched_site: tuple[Path, list[str]]) -> None:
-    output = searched_site[0]
-    config = replace(Config(), offline_search_budget=100)
-    report = search.index_site(output, config, pagefind=False)
-    assert any("over offline_search_budget" in p.message for p in report.problems)
-    search.index_site(output, Config(), pagefind=False)  # as it was, for the other tests
 
 
 def _fragment(path: Path) -> dict[str, Any]:
