@@ -256,7 +256,7 @@ def build_site(n: int) -> Path:
     archive = default_archive(n)
     generate(n, archive)
     site = archive / "output"
-    if not (site / "pagefind" / "shards.json").exists():
+    if not (site / "pagefind" / "bundles.json").exists():
         started = time.monotonic()
         build(BuildOptions(source=archive, output=site, search=True))
         print(f"built {site} in {time.monotonic() - started:.0f} s", file=sys.stderr)

@@ -74,7 +74,7 @@ RUN_QUERY = """async (query) => {
   return {hrefs: results.map(r => r.href), ms: performance.now() - started};
 }"""
 RUN_PAGEFIND_ALONE = """async (query) => {
-  const engine = window.ReplyArchiveSearch.page.engine;  // every shard, merged by score
+  const engine = window.ReplyArchiveSearch.page.engine;  // every bundle, merged by score
   const results = await engine.searchShards(query, {}, "");
   const pages = await Promise.all(results.map(r => r.data()));
   return {hrefs: pages.map(p => p.raw_url.replace(/^\\/+/, "")), ms: 0};

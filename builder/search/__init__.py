@@ -2,9 +2,10 @@
 
 Two indexes of the same records (the pages the templates mark with `data-pagefind-body`):
 
-- `pagefind/`: Pagefind's bundles, one per range of publication time (see
-  `search.shards`), for the site served over http(s). They are made by the Pagefind Python
-  package with its *extended* binary, the one that segments Chinese.
+- `pagefind/`: a few Pagefind bundles, for the site served over http(s), each merged (see
+  `search.merge`) from the bundles of consecutive shards, ranges of publication time (see
+  `search.shards`) that the Pagefind Python package indexes with its *extended* binary, the
+  one that segments Chinese.
 - `search/offline-index.js` and the pieces it loads on demand (`search/offline/`): the
   index for the site opened from disk, where Pagefind cannot load (see `search.offline`).
 
@@ -13,7 +14,9 @@ Both folders are written here, not by the output gate (see `output.KEPT_FOLDERS`
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +25,23 @@ from typing import Protocol
 from builder.config import Config
 from builder.errors import Problem, warning
 from builder.search import offline
+from builder.search.merge import Bundle, MergeError, merge_bundles
 from builder.search.records import Pages, Record, read_pages, records_of
 from builder.search.shards import (
+    BUNDLE_LIST,
+    GROUP_PAGES,
     PAGEFIND_DIR,
     PARALLEL_RUNS,
+    SHARDS_DIR,
     Indexer,
+    Shard,
     has_bundle,
     index_shard,
+    indexed_pages,
     plan_shards,
     publish_shards,
+    sort_ranges,
+    write_bundle_list,
 )
 from builder.timing import timed
 
@@ -46,6 +57,8 @@ class SearchReport:
     pagefind_binary: Path | None = None
     shards: int = 0
     shards_indexed: list[str] = field(default_factory=list)
+    merged_files: int | None = None
+    """Files the merge of the shards wrote (None: the merged bundle was up to date)."""
     offline_bytes: int = 0
     offline_files: int = 0
     offline_written: int = 0
@@ -56,16 +69,19 @@ class SearchReport:
         """What a Pagefind run reported apart (in a thread of its own)."""
         self.pagefind_pages, self.pagefind_binary = other.pagefind_pages, other.pagefind_binary
         self.shards, self.shards_indexed = other.shards, other.shards_indexed
+        self.merged_files = other.merged_files
         self.problems += other.problems
         self.timings.update(other.timings)
 
 
 @dataclass(frozen=True)
 class SearchState:
-    """What one run keeps for the next: each page as read, each shard's indexed fingerprint."""
+    """What one run keeps for the next: each page as read, each shard's indexed fingerprint,
+    and the fingerprint of the shards each merged bundle was made of."""
 
     pages: Pages = field(default_factory=dict)
     shards: dict[str, bytes] = field(default_factory=dict)
+    merged: dict[str, bytes] = field(default_factory=dict)
 
 
 class StateStore(Protocol):
@@ -92,27 +108,29 @@ def index_site(
         pages = read_pages(output, state.pages)
     records = records_of(pages)
     report.records = len(records)
-    shards = state.shards
+    kept = SearchState(pages, state.shards, state.merged)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # Pagefind runs in child processes: the offline index is made meanwhile.
-        indexed = pool.submit(_timed_pagefind, output, pages, shards, config) if pagefind else None
+        indexed = pool.submit(_timed_pagefind, output, pages, state, config) if pagefind else None
         with timed(report.timings, "offline"):
             write_offline_index(output, records, report)
         if indexed is not None:
-            shards, done = indexed.result()
+            kept, done = indexed.result()
             report.add_pagefind(done)
     if store is not None:
-        store.save_search(output, STATE_KEY, SearchState(pages, shards))
+        store.save_search(output, STATE_KEY, kept)
     return report
 
 
 def _timed_pagefind(
-    output: Path, pages: Pages, indexed: dict[str, bytes], config: Config
-) -> tuple[dict[str, bytes], SearchReport]:
+    output: Path, pages: Pages, state: SearchState, config: Config
+) -> tuple[SearchState, SearchReport]:
     report = SearchReport()
     with timed(report.timings, "pagefind"):
-        shards = run_pagefind(output, pages, indexed, config, report)
-    return shards, report
+        shards, listed = run_pagefind(output, pages, state.shards, config, report)
+    with timed(report.timings, "merge"):
+        merged = merge_shards(output, pages, listed, shards, state.merged, report)
+    return SearchState(pages, shards, merged), report
 
 
 def write_offline_index(output: Path, records: list[Record], report: SearchReport) -> None:
@@ -133,13 +151,14 @@ def extended_binary() -> Path | None:
 
 def run_pagefind(
     output: Path, pages: Pages, indexed: dict[str, bytes], config: Config, report: SearchReport
-) -> dict[str, bytes]:
-    """Index into `output/pagefind/` the shards whose pages changed since they were
-    `indexed` (fingerprints by shard); the fingerprints of the bundles now in place."""
+) -> tuple[dict[str, bytes], list[Shard]]:
+    """Index into `output/SHARDS_DIR/` the shards whose pages changed since they were
+    `indexed` (fingerprints by shard); the fingerprints of the bundles now in place and
+    their shards, newest first (none without Pagefind)."""
     binary = extended_binary()
     if binary is None:
         report.problems.append(_pagefind_problem(output, "Pagefind's extended binary is missing"))
-        return indexed
+        return indexed, []
     indexer = Indexer(binary, config.language.split("-")[0] or "zh")
     shards = plan_shards(pages, indexer)
     done = {name: key for name, key in indexed.items() if has_bundle(output, name)}
@@ -154,12 +173,72 @@ def run_pagefind(
             continue
         done[shard.name] = shard.fingerprint
         report.shards_indexed.append(shard.name)
-    names = [shard.name for shard in shards]
-    report.pagefind_pages = publish_shards(output, shards, pages)
+    listed = publish_shards(output, shards)
+    report.pagefind_pages = sum(indexed_pages(output / SHARDS_DIR / s.name) for s in listed)
     report.pagefind_binary, report.shards = binary, len(shards)
     if not shards:
         report.problems.append(_no_pages(output))
-    return {name: done[name] for name in names if name in done}
+    listed = [shard for shard in listed if shard.name in done]
+    return {shard.name: done[shard.name] for shard in listed}, listed
+
+
+def group_shards(listed: list[Shard]) -> list[list[Shard]]:
+    """Consecutive shards (newest first) of at most `GROUP_PAGES` pages together, counted
+    from the oldest, so that new replies change the newest group only."""
+    groups: list[list[Shard]] = []
+    for shard in reversed(listed):
+        if groups and sum(len(s.paths) for s in groups[-1]) + len(shard.paths) <= GROUP_PAGES:
+            groups[-1].insert(0, shard)
+        else:
+            groups.append([shard])
+    return list(reversed(groups))
+
+
+def merge_shards(
+    output: Path,
+    pages: Pages,
+    listed: list[Shard],
+    shards: dict[str, bytes],
+    merged: dict[str, bytes],
+    report: SearchReport,
+) -> dict[str, bytes]:
+    """Merge the `listed` shards' bundles (`shards`: their fingerprints), by groups, into
+    `output/pagefind/<group>/`, but the groups merged from the same shards before (`merged`:
+    each group's fingerprint then); list them; the fingerprints of what `pagefind/` holds."""
+    if not listed:  # no Pagefind, or no page: the bundles stay as they were
+        return merged
+    target = output / PAGEFIND_DIR
+    done: dict[str, bytes] = {}
+    for group in group_shards(listed):
+        name = group[-1].name
+        key = merge_key({shard.name: shards[shard.name] for shard in group})
+        if merged.get(name) == key and indexed_pages(target / name) > 0:
+            done[name] = key
+            continue
+        bundles = [Bundle(output / SHARDS_DIR / s.name, sort_ranges(s, pages)) for s in group]
+        try:
+            written = merge_bundles(bundles, target / name, workers=PARALLEL_RUNS).written
+        except (MergeError, OSError, ValueError) as error:
+            report.problems.append(_pagefind_problem(output, f"merging failed: {error}"))
+            continue
+        report.merged_files = (report.merged_files or 0) + written
+        done[name] = key
+    write_bundle_list(output, list(done), listed, pages)
+    for entry in target.iterdir():
+        if entry.name not in done and entry.name != BUNDLE_LIST:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+    return done
+
+
+def merge_key(shards: dict[str, bytes]) -> bytes:
+    """The fingerprint of a merged bundle: its shards, in order, and their fingerprints."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name, fingerprint in shards.items():
+        digest.update(name.encode() + b"\0" + fingerprint)
+    return digest.digest()
 
 
 def _pagefind_problem(output: Path, message: str) -> Problem:

@@ -16,9 +16,10 @@
   var MAX_FIELD_TERMS = 3; // terms looked up among the filter values (2^3 - 1 extra queries)
   var HAN_OR_DIGITS = /^[\p{Script=Han}\p{N}]+$/u;
 
-  // `shardList`: the URL of pagefind/shards.json, the bundles' names, newest first.
-  function HostedEngine(shardList, root) {
-    this.shardList = shardList;
+  // `bundleList`: the URL of pagefind/bundles.json, the bundles' names, newest first (the
+  // build merges Pagefind's shards into a few bundles, each a range of publication time).
+  function HostedEngine(bundleList, root) {
+    this.bundleList = bundleList;
     this.root = root;
     this.mode = "pagefind";
     this.pagefind = null;
@@ -27,28 +28,28 @@
 
   HostedEngine.prototype.load = function () {
     var engine = this;
-    return fetch(this.shardList).then(function (response) {
-      if (!response.ok) throw new Error("pagefind/shards.json: " + response.status);
+    return fetch(this.bundleList).then(function (response) {
+      if (!response.ok) throw new Error("pagefind/bundles.json: " + response.status);
       return response.json();
     }).then(function (list) {
-      if (!list.shards || !list.shards.length) throw new Error("pagefind/shards.json: no shard");
-      engine.names = list.shards;
+      if (!list.bundles || !list.bundles.length) throw new Error("pagefind/bundles.json: none");
+      engine.names = list.bundles;
       engine.listed = list.filters || null;
       // One Pagefind (the newest bundle's pagefind.js: every bundle ships the same), its one
       // web worker and WebAssembly, with every other bundle merged into it. Each bundle
       // marks its pages with a filter of its own, `shard`, so that a query ordered by date
       // can be asked of one bundle at a time (a merged answer is ordered by score alone).
       var base = function (name) {
-        return new URL(encodeURIComponent(name) + "/", engine.shardList).href;
+        return new URL(encodeURIComponent(name) + "/", engine.bundleList).href;
       };
-      return import(base(list.shards[0]) + "pagefind.js").then(function (pagefind) {
+      return import(base(list.bundles[0]) + "pagefind.js").then(function (pagefind) {
         return pagefind.options({
           excerptLength: 0,
-          mergeFilter: { shard: list.shards[0] },
+          mergeFilter: { shard: list.bundles[0] },
         }).then(function () {
           return pagefind.init();
         }).then(function () {
-          return Promise.all(list.shards.slice(1).map(function (name) {
+          return Promise.all(list.bundles.slice(1).map(function (name) {
             return pagefind.mergeIndex(base(name), { mergeFilter: { shard: name } });
           }));
         }).then(function () {
@@ -64,8 +65,8 @@
     });
   };
 
-  // The filters' values over every shard: from shards.json, which lists them (no filter
-  // chunk is loaded for them), or from Pagefind (a bundle of an older build).
+  // The filters' values over every bundle: from bundles.json, which lists them (no filter
+  // chunk is loaded for them), or from Pagefind.
   HostedEngine.prototype.filterValues = function () {
     if (this.listed) return Promise.resolve(this.listed);
     return this.filterChunks();
@@ -131,9 +132,9 @@
     });
   };
 
-  // One query over every shard. By relevance: Pagefind's merged answer, by score. By date:
-  // each shard is a range of publication time, so it is each shard's answer in its order, one
-  // shard after the other (newest first, or last).
+  // One query over every bundle. By relevance: Pagefind's merged answer, by score. By date:
+  // each bundle is a range of publication time, so it is each bundle's answer in its order,
+  // one bundle after the other (newest first, or last).
   HostedEngine.prototype.searchShards = function (text, options, sort) {
     var pagefind = this.pagefind;
     var asks = sort ? this.names.map(function (name) {

@@ -63,8 +63,8 @@
       return new S.OfflineEngine(url, root).load();
     };
     if (location.protocol === "file:") return offline();
-    var shards = new URL(container.getAttribute("data-pagefind-shards"), location.href).href;
-    return new S.HostedEngine(shards, root).load().catch(offline);
+    var bundles = new URL(container.getAttribute("data-pagefind-bundles"), location.href).href;
+    return new S.HostedEngine(bundles, root).load().catch(offline);
   };
 
   Page.prototype.describeEngine = function (engine) {

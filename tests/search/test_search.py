@@ -30,6 +30,7 @@ from builder.search.offline import (
     write_offline_index,
 )
 from builder.search.records import Record, read_record, read_records
+from builder.search.shards import SHARDS_DIR
 
 WUHAI = "replies/2025/wuhaishi-2025-jianyi-hn-35.html"
 QIANJIANG = "replies/2025/qianjiangshi-2025-tian-150.html"
@@ -263,8 +264,9 @@ def test_pagefind_indexes_only_the_replies_and_segments_chinese(
 ) -> None:
     output, warnings = searched_site
     assert not [w for w in warnings if "search" in w or "Pagefind" in w]
-    listed = json.loads((output / "pagefind/shards.json").read_text())
-    assert listed["shards"] == ["2025"]
+    listed = json.loads((output / "pagefind/bundles.json").read_text())
+    assert [p.name for p in (output / SHARDS_DIR).iterdir()] == ["2025"]
+    assert listed["bundles"] == ["2025"]
     # The filters' values over the shards' pages, for the search page to show without
     # loading Pagefind's filter chunks.
     assert listed["filters"]["year"] == {"2025": 2}
@@ -290,6 +292,7 @@ def test_reindexing_replaces_the_bundle(searched_site: tuple[Path, list[str]]) -
     report = search.index_site(output, Config())
     assert report.pagefind_pages == 2 and report.records == 2
     assert report.shards_indexed == ["2025"]  # without a saved state, every shard
+    assert len(list((output / SHARDS_DIR / "2025").glob("*.pf_meta"))) == 1
     assert len(list((output / "pagefind/2025").glob("*.pf_meta"))) == 1
     assert not list(output.parent.glob(".*pagefind*"))
 

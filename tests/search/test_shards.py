@@ -19,7 +19,7 @@ from builder.build.cache import CACHE_DIR, CacheStore
 from builder.config import Config
 from builder.search import shards as shards_module
 from builder.search.records import PageRead, Record
-from builder.search.shards import UNDATED, Indexer, plan_shards, shard_name
+from builder.search.shards import SHARDS_DIR, UNDATED, Indexer, Shard, plan_shards, shard_name
 
 REPLIES = 24
 
@@ -54,12 +54,25 @@ def replies_by_year(output: Path) -> Counter[str]:
 
 
 def shard_list(output: Path) -> list[str]:
-    names: list[str] = json.loads((output / "pagefind/shards.json").read_text())["shards"]
-    return names
+    """The shards that have a bundle, newest first (their names sort as their times)."""
+    return sorted((p.name for p in (output / SHARDS_DIR).iterdir()), reverse=True)
 
 
 def entry_of(output: Path, shard: str) -> Path:
-    return output / "pagefind" / shard / "pagefind-entry.json"
+    return output / SHARDS_DIR / shard / "pagefind-entry.json"
+
+
+MERGED_FILES = (
+    *("filter", "fragment", "index", "pagefind-entry.json"),
+    *("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"),
+)
+"""A merged bundle's files, but its metadata (named by its hash)."""
+
+
+def merged_bundles(output: Path) -> list[Path]:
+    """The merged bundles, newest first."""
+    names = json.loads((output / "pagefind/bundles.json").read_text())["bundles"]
+    return [output / "pagefind" / name for name in names]
 
 
 def fragments(bundle: Path) -> list[dict[str, object]]:
@@ -76,7 +89,7 @@ def fragment_urls(bundle: Path) -> list[str]:
 
 def page_of(site: Path, shard: str) -> Path:
     """A reply page that shard `shard` holds."""
-    return site / fragment_urls(site / "pagefind" / shard)[0].lstrip("/")
+    return site / fragment_urls(site / SHARDS_DIR / shard)[0].lstrip("/")
 
 
 @pytest.mark.slow
@@ -91,7 +104,7 @@ def test_shards_are_ranges_of_time_by_page_count_listed_newest_first(
     ranges = []
     for name in names:
         published = []
-        for fragment in fragments(site / "pagefind" / name):
+        for fragment in fragments(site / SHARDS_DIR / name):
             meta = fragment["meta"]
             assert isinstance(meta, dict)
             published.append(str(meta["published"]))
@@ -99,7 +112,7 @@ def test_shards_are_ranges_of_time_by_page_count_listed_newest_first(
         entry = json.loads(entry_of(site, name).read_text())
         assert entry["languages"]["zh"]["page_count"] == len(published)
         ranges.append((min(published), max(published)))
-    assert all(len(fragment_urls(site / "pagefind" / name)) >= 3 for name in names[1:])
+    assert all(len(fragment_urls(site / SHARDS_DIR / name)) >= 3 for name in names[1:])
     for newer, older in zip(ranges, ranges[1:], strict=False):
         assert newer[0] > older[1], "the ranges follow one another, newest first"
     assert names[-1] == ranges[-1][0][:4], "the first shard of a year is named by the year"
@@ -115,19 +128,30 @@ def test_an_unchanged_site_is_not_indexed_again(
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
     stamps = {year: entry_of(site, year).stat().st_mtime_ns for year in shard_list(site)}
+    merged = written(site / "pagefind")
     again = search.index_site(site, Config(), store=store)
     assert again.shards_indexed == [] and again.problems == []
     assert again.pagefind_pages == REPLIES
     assert {year: entry_of(site, year).stat().st_mtime_ns for year in stamps} == stamps
+    assert again.merged_files is None and written(site / "pagefind") == merged
+
+
+def written(folder: Path) -> dict[str, int]:
+    """Each file under `folder` and the time it was last written."""
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
 
 
 @pytest.mark.slow
 @pytest.mark.pagefind
 def test_a_changed_page_re_indexes_its_shard_only(
-    site: Path, tmp_path: Path, small_shards: None
+    site: Path, tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(search, "GROUP_PAGES", 8)  # merged bundles of one or two shards
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
+    bundles = merged_bundles(site)
+    assert len(bundles) >= 3
+    merged = {bundle.name: written(bundle) for bundle in bundles}
     year = shard_list(site)[1]
     others = {y: entry_of(site, y).stat().st_ino for y in shard_list(site) if y != year}
     page = page_of(site, year)
@@ -136,9 +160,27 @@ def test_a_changed_page_re_indexes_its_shard_only(
     report = search.index_site(site, Config(), store=store)
     assert report.shards_indexed == [year]
     assert {y: entry_of(site, y).stat().st_ino for y in others} == others
-    words = [path.name for path in (site / "pagefind" / year / "index").iterdir()]
+    words = [path.name for path in (site / SHARDS_DIR / year / "index").iterdir()]
     assert words, "the changed shard has its word index"
-    assert "鸬鹚" in _contents(site / "pagefind" / year)
+    assert "鸬鹚" in _contents(site / SHARDS_DIR / year)
+    assert merged_bundles(site) == bundles
+    (mine,) = [b for b in bundles if "鸬鹚" in _contents(b)]
+    assert {b.name: written(b) for b in bundles if b != mine} == {
+        name: stamps for name, stamps in merged.items() if name != mine.name
+    }, "the other merged bundles are not written again"
+    assert report.merged_files
+
+
+def test_merged_bundles_group_shards_by_page_count_from_the_oldest() -> None:
+    def shard(name: str, pages: int) -> Shard:
+        return Shard(name, tuple(f"{name}/{n}.html" for n in range(pages)), b"")
+
+    listed = [shard("d", 900), shard("c", 1000), shard("b", 1100), shard("a", 700)]
+    groups = search.group_shards(listed)
+    # From the oldest: a and b (1,800 pages), then c and d (1,900; a, b and c would be 2,800).
+    assert [[s.name for s in group] for group in groups] == [["d", "c"], ["b", "a"]]
+    assert [s for group in groups for s in group] == listed
+    assert all(sum(len(s.paths) for s in group) <= search.GROUP_PAGES for group in groups)
 
 
 def _contents(bundle: Path) -> str:
@@ -157,15 +199,23 @@ def test_a_shard_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
     store = CacheStore(tmp_path / "cache")
     search.index_site(site, Config(), store=store)
     gone = shard_list(site)[-1]
-    for url in fragment_urls(site / "pagefind" / gone):
+    urls = fragment_urls(site / SHARDS_DIR / gone)
+    for url in urls:
         (site / url.lstrip("/")).unlink()
-    (site / "pagefind" / "pagefind.js").write_text("// a bundle of the one-index layout")
+    (site / "pagefind" / "2019").mkdir()  # a shard of the layout before the merge
+    (site / "pagefind" / "2019" / "pagefind.js").write_text("// an old shard")
+    (site / "pagefind" / "shards.json").write_text("{}")
+    (site / SHARDS_DIR / "pagefind.js").write_text("// a stray file")
     report = search.index_site(site, Config(), store=store)
     assert report.shards_indexed == [], "the cuts of the other shards did not move"
     assert gone not in shard_list(site)
-    assert sorted(p.name for p in (site / "pagefind").iterdir()) == sorted(
-        [*shard_list(site), "shards.json"]
-    )
+    assert sorted(p.name for p in (site / SHARDS_DIR).iterdir()) == sorted(shard_list(site))
+    assert report.merged_files, "the bundle is merged again without the shard"
+    (bundle,) = merged_bundles(site)  # 24 pages: one group
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == [bundle.name, "bundles.json"]
+    (meta,) = [p.name for p in bundle.glob("*.pf_meta")]
+    assert sorted(p.name for p in bundle.iterdir()) == sorted([*MERGED_FILES, meta])
+    assert not set(fragment_urls(bundle)) & set(urls)
 
 
 @pytest.mark.slow

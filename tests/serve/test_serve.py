@@ -369,7 +369,7 @@ def test_the_reload_script_is_in_html_responses_only_never_in_the_output(
 def test_the_search_index_is_refreshed_after_the_pages(site: Path) -> None:
     running = Server.start(site)
     try:
-        running.wait_for(lambda: running.get("/pagefind/shards.json").status == 200, "index")
+        running.wait_for(lambda: running.get("/pagefind/bundles.json").status == 200, "index")
         entry = running.get("/pagefind/2025/pagefind-entry.json")
         assert entry.headers["content-type"] == "application/json"
         bundle = sorted(p.name for p in (site / "output/pagefind/2025").iterdir())

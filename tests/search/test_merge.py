@@ -1,0 +1,301 @@
+"""The shards' bundles merged into one (builder/search/merge.py): the merge reads and writes
+Pagefind's format exactly, and the merged bundle holds, word for word and page for page,
+what one Pagefind run over every page holds (the browser's side: tests/browser/
+test_search_shards.py)."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cbor2
+import pytest
+
+from benchmarks.generate import generate
+from builder import search
+from builder.build import BuildOptions, build
+from builder.config import Config
+from builder.search import shards as shards_module
+from builder.search.merge import (
+    CHUNK_SIZE,
+    Bundle,
+    MergeError,
+    _prefixes,
+    full_hash,
+    merge_bundles,
+    pack_blob,
+    read_blob,
+)
+from builder.search.shards import SHARDS_DIR, Indexer, Shard, index_shard
+
+REPLIES = 30
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """A site indexed in shards of 3 to 6 pages and merged, and beside it, the bundle of
+    one Pagefind run over all its pages."""
+    root = tmp_path_factory.mktemp("merge")
+    archive = generate(REPLIES, root / "archive")
+    output = root / "site"
+    build(BuildOptions(source=archive, output=output, search=False, cache=False))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shards_module, "MIN_PAGES", 3)
+        patch.setattr(shards_module, "MAX_PAGES", 6)
+        patch.setattr(shards_module, "CUT_ONE_IN", 3)
+        report = search.index_site(output, Config())
+    assert report.problems == [] and report.shards >= 4
+    binary = search.extended_binary()
+    assert binary is not None
+    paths = tuple(sorted(str(p.relative_to(output)) for p in output.glob("replies/*/*.html")))
+    assert index_shard(output, Shard("whole", paths, b""), Indexer(binary, "zh")) == ""
+    whole = root / "whole"
+    (output / SHARDS_DIR / "whole").rename(whole)
+    yield output, whole
+
+
+def meta_of(bundle: Path) -> list[Any]:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    name = entry["languages"]["zh"]["hash"]
+    meta: list[Any] = cbor2.loads(read_blob(bundle / f"pagefind.{name}.pf_meta"))
+    return meta
+
+
+def urls_of(bundle: Path) -> list[str]:
+    """The URL of each page number."""
+    return [
+        json.loads(read_blob(bundle / "fragment" / f"{name}.pf_fragment"))["url"]
+        for name, _ in meta_of(bundle)[1]
+    ]
+
+
+def words_of(bundle: Path) -> dict[str, dict[str, tuple[Any, ...]]]:
+    """Each word: for each page's URL, its locations and meta locations. (A word's pages
+    are in increasing order, each but the first by its difference to the one before.)"""
+    urls, meta = urls_of(bundle), meta_of(bundle)
+    words: dict[str, dict[str, tuple[Any, ...]]] = {}
+    for _, _, name in meta[2]:
+        (chunk,) = cbor2.loads(read_blob(bundle / "index" / f"{name}.pf_index"))
+        for word, pages, extra in chunk:
+            assert word not in words and extra == []
+            numbers = list(itertools.accumulate(page[0] for page in pages))
+            assert numbers == sorted(set(numbers)), "pages by number, each once"
+            words[word] = {
+                urls[number]: (tuple(locs), tuple(_named(more, meta[5])))
+                for number, (_, locs, more) in zip(numbers, pages, strict=True)
+            }
+    return words
+
+
+def _named(locations: list[int], fields: list[str]) -> Iterator[object]:
+    """Meta locations with their fields by name (a field's index is the bundle's own)."""
+    for n in locations:
+        yield fields[-1 - n] if n < 0 else n
+
+
+def filters_of(bundle: Path) -> dict[str, dict[str, set[str]]]:
+    urls, found = urls_of(bundle), {}
+    for name, chunk in meta_of(bundle)[3]:
+        filter_name, values = cbor2.loads(read_blob(bundle / "filter" / f"{chunk}.pf_filter"))
+        assert filter_name == name
+        found[name] = {value: {urls[page] for page in pages} for value, pages in values}
+    return found
+
+
+@pytest.mark.pagefind
+def test_pagefind_s_files_read_and_write_back_byte_for_byte(sharded: tuple[Path, Path]) -> None:
+    _, whole = sharded
+    files = [*whole.glob("*.pf_meta"), *whole.glob("index/*"), *whole.glob("filter/*")]
+    assert len(files) > 5
+    for path in files:
+        raw = read_blob(path)
+        assert cbor2.dumps(cbor2.loads(raw)) == raw
+        digits = 10 if path.suffix == ".pf_meta" else 7
+        assert path.name.split(".")[-2].endswith(f"zh_{full_hash(raw)[:digits]}")
+    fragment = next(whole.glob("fragment/*"))
+    assert fragment.name.startswith(f"zh_{full_hash(read_blob(fragment))[:7]}")
+    assert read_blob_of(pack_blob(b"\x80")) == b"\x80"
+
+
+def read_blob_of(data: bytes) -> bytes:
+    unpacked = gzip.decompress(data)
+    assert unpacked.startswith(b"pagefind_dcd")
+    return unpacked[len(b"pagefind_dcd") :]
+
+
+@pytest.mark.pagefind
+def test_one_bundle_merged_alone_is_the_bundle_itself(
+    sharded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, whole = sharded
+    ranges = {"published": ("", "\uffff")}
+    report = merge_bundles([Bundle(whole, ranges)], tmp_path / "alone")
+    mine, its = meta_of(tmp_path / "alone"), meta_of(whole)
+    assert mine[:3] == its[:3], "the same pages and index chunks, cut at the same words"
+    assert mine[4:] == its[4:]
+    for _, _, name in its[2]:
+        ours = tmp_path / "alone" / "index" / f"{name}.pf_index"
+        assert read_blob(ours) == read_blob(whole / "index" / f"{name}.pf_index")
+    assert filters_of(tmp_path / "alone") == filters_of(whole)
+    assert report.pages == REPLIES and report.chunks == len(its[2])
+
+
+@pytest.mark.pagefind
+def test_merged_shards_hold_what_one_pagefind_run_holds(sharded: tuple[Path, Path]) -> None:
+    output, whole = sharded
+    (merged,) = _merged(output)
+    assert sorted(urls_of(merged)) == sorted(urls_of(whole))
+    assert words_of(merged) == words_of(whole)
+    assert filters_of(merged) == filters_of(whole)
+    counts = dict(zip(urls_of(whole), (count for _, count in meta_of(whole)[1]), strict=True))
+    assert [counts[url] for url in urls_of(merged)] == [c for _, c in meta_of(merged)[1]]
+    # The order by date: Pagefind's own over all pages, ties (pages published at the same
+    # time) apart, which each orders by page number.
+    ((key, order),) = meta_of(merged)[4]
+    ((_, whole_order),) = meta_of(whole)[4]
+    published = {url: _published(output, url) for url in urls_of(whole)}
+    by_date = [published[urls_of(merged)[page]] for page in order]
+    assert by_date == sorted(by_date) == [published[urls_of(whole)[p]] for p in whole_order]
+    assert key == "published"
+    assert meta_of(merged)[5] == meta_of(whole)[5]
+
+
+def _merged(output: Path) -> list[Path]:
+    """The site's merged bundles (30 pages: one)."""
+    names = json.loads((output / "pagefind/bundles.json").read_text())["bundles"]
+    return [output / "pagefind" / name for name in names]
+
+
+def _published(output: Path, url: str) -> str:
+    html = (output / url.lstrip("/")).read_text(encoding="utf-8")
+    start = html.index('data-pagefind-sort="published:') + len('data-pagefind-sort="published:')
+    return html[start : html.index('"', start)]
+
+
+@pytest.mark.pagefind
+def test_chunks_are_cut_as_pagefind_cuts_and_named_by_their_ranges(
+    sharded: tuple[Path, Path],
+) -> None:
+    (merged,) = _merged(sharded[0])
+    meta = meta_of(merged)
+    sizes, lasts, firsts = [], [], []
+    for _, _, name in meta[2]:
+        (chunk,) = cbor2.loads(read_blob(merged / "index" / f"{name}.pf_index"))
+        sizes.append(sum(len(p[1]) + len(p[2]) + 1 for _, pages, _ in chunk for p in pages))
+        last_size = sum(len(p[1]) + len(p[2]) + 1 for p in chunk[-1][1])
+        assert sizes[-1] - last_size < CHUNK_SIZE, "cut after the word that reaches the size"
+        firsts.append(chunk[0][0])
+        lasts.append(chunk[-1][0])
+    assert all(size >= CHUNK_SIZE for size in sizes[:-1])
+    words = [w for first, last in zip(firsts, lasts, strict=True) for w in (first, last)]
+    assert words == sorted(words, key=lambda word: word.encode())
+    for n, (start, end, _) in enumerate(meta[2]):
+        assert firsts[n].startswith(start) and lasts[n].startswith(end)
+        if n:
+            assert (meta[2][n - 1][1], start) == _prefixes(lasts[n - 1], firsts[n])
+
+
+def test_the_prefixes_of_neighbouring_chunks_are_pagefind_s() -> None:
+    assert _prefixes("apple", "apricot") == ("app", "apr")
+    assert _prefixes("cataraman", "yacht") == ("c", "y")
+    assert _prefixes("cath", "cathartic") == ("cath", "catha")
+    assert _prefixes("养老保险", "养老金") == ("养老保", "养老金")
+
+
+@pytest.mark.pagefind
+def test_an_unchanged_merge_writes_nothing_and_a_collision_takes_a_longer_name(
+    sharded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    output, _ = sharded
+    names = sorted(p.name for p in (output / SHARDS_DIR).iterdir())
+    bundles = [Bundle(output / SHARDS_DIR / name, _ranges(output, name)) for name in names]
+    target = tmp_path / "merged"
+    first = merge_bundles(bundles, target)
+    stamps = {p: p.stat().st_mtime_ns for p in target.rglob("*")}
+    again = merge_bundles(bundles, target)
+    assert first.written > 0 and again.written == 0 and again.removed == 0
+    assert {p: p.stat().st_mtime_ns for p in target.rglob("*")} == stamps
+    # A file of other content under a chunk's name: the chunk takes one more digit.
+    (chunk_name,) = [c[2] for c in meta_of(target)[2][:1]]
+    chunk = target / "index" / f"{chunk_name}.pf_index"
+    chunk.write_bytes(pack_blob(b"\x81\x80"))
+    third = merge_bundles(bundles, target)
+    assert third.written >= 2  # the chunk, the metadata (and the entry)
+    longer = meta_of(target)[2][0][2]
+    assert longer.startswith(chunk_name) and len(longer) == len(chunk_name) + 1
+    assert not chunk.exists(), "the stray file is removed"
+
+
+def _ranges(output: Path, name: str) -> dict[str, tuple[str, str]]:
+    urls = urls_of(output / SHARDS_DIR / name)
+    values = [_published(output, url) for url in urls]
+    return {"published": (min(values), max(values))}
+
+
+@pytest.mark.pagefind
+def test_overlapping_ranges_of_a_sort_are_refused(
+    sharded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    output, _ = sharded
+    names = sorted(p.name for p in (output / SHARDS_DIR).iterdir())[:2]
+    bundles = [Bundle(output / SHARDS_DIR / name, {"published": ("a", "c")}) for name in names]
+    with pytest.raises(MergeError, match="overlap"):
+        merge_bundles(bundles, tmp_path / "merged")
+
+
+@pytest.mark.pagefind
+def test_a_shard_with_other_meta_fields_has_them_renumbered(
+    sharded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # A shard whose pages lack a meta field the others have lists fewer fields: its meta
+    # locations name fields by its own list, and are renumbered into the merged one.
+    output, whole = sharded
+    name = sorted(p.name for p in (output / SHARDS_DIR).iterdir())[0]
+    shard = tmp_path / "shard"
+    shutil.copytree(output / SHARDS_DIR / name, shard)
+    meta = meta_of(shard)
+    meta[5] = meta[5][1:]
+    for _, _, chunk_name in meta[2]:
+        path = shard / "index" / f"{chunk_name}.pf_index"
+        (chunk,) = cbor2.loads(read_blob(path))
+        for _, pages, _ in chunk:
+            for page in pages:
+                page[2] = _without_field(page[2])
+        path.write_bytes(pack_blob(cbor2.dumps([chunk])))
+    _rewrite_meta(shard, meta)
+    other = sorted(p.name for p in (output / SHARDS_DIR).iterdir())[1]
+    bundles = [
+        Bundle(shard, _ranges(output, name)),
+        Bundle(output / SHARDS_DIR / other, _ranges(output, other)),
+    ]
+    merge_bundles(bundles, tmp_path / "merged")
+    assert meta_of(tmp_path / "merged")[5] == meta_of(whole)[5]
+    expected = words_of(shard)
+    for word, pages in words_of(output / SHARDS_DIR / other).items():
+        expected.setdefault(word, {}).update(pages)
+    assert words_of(tmp_path / "merged") == expected
+
+
+def _without_field(locations: list[int]) -> list[int]:
+    """Meta locations without field 0's, the others' indexes one less."""
+    kept, field = [], None
+    for n in locations:
+        if n < 0:
+            field = -1 - n
+            if field:
+                kept.append(n + 1)
+        elif field:
+            kept.append(n)
+    return kept
+
+
+def _rewrite_meta(bundle: Path, meta: list[Any]) -> None:
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text())
+    old = entry["languages"]["zh"]["hash"]
+    (bundle / f"pagefind.{old}.pf_meta").write_bytes(pack_blob(cbor2.dumps(meta)))
