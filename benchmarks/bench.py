@@ -21,6 +21,8 @@ With `--search`, Pagefind alone (its extended binary, one process, as `python -m
 runs it) indexes the same reply pages right after each of our cold builds with search, from
 a folder of hard links to them, and the ratio of our whole cold build to it is printed: the
 target of issue 16 is 0.4 or less. `--search-only` leaves out the rows without search.
+`--query` adds the first search query in Chromium (benchmarks/query.py) over the site built
+with search.
 
 Benchmarks are never part of the test suite: they only measure.
 """
@@ -355,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
         help="pages and listings with the open-data outputs (downloads, statistics, kind,"
         " session and proposer pages): Hugo's site has none of them, so by default they are off",
     )
+    parser.add_argument(
+        "--query",
+        action="store_true",
+        help="also the first search query in Chromium over the site built with search"
+        " (benchmarks/query.py, loopback and phone; implies --search)",
+    )
     parser.add_argument("--watch-edit", nargs=3, metavar=("ARCHIVE", "OUTPUT", "RUNS"))
     args = parser.parse_args(argv)
     if args.watch_edit:
@@ -372,9 +380,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in args.n:
             hugo = hugo_binary() if args.hugo else None
-            search = args.search or args.search_only
+            search = args.search or args.search_only or args.query
             bench_size(
-                n, work, args.runs, search, hugo, args.style, args.open_data, args.search_only
+                n,
+                work,
+                args.runs,
+                search,
+                hugo,
+                args.style,
+                args.open_data,
+                args.search_only,
+                args.query,
             )
     finally:
         empty_trash(work)
@@ -405,6 +421,7 @@ def bench_size(
     style: str = "importer",
     open_data: bool = False,
     search_only: bool = False,
+    query: bool = False,
 ) -> None:
     archive = generate(n, work, style)
     output = work / f"{archive.name}-site"
@@ -429,9 +446,20 @@ def bench_size(
             f"{with_search['cold'].seconds / alone:.2f}",
             flush=True,
         )
+    if query:
+        first_query(output, runs)
     if hugo_cold is not None:
         print(f"\nours / Hugo, cold: {ours['cold'].seconds / hugo_cold.seconds:.2f}", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
+
+
+def first_query(site: Path, runs: int) -> None:
+    """The first-query rows: `query.py` over the site the search rows built (it serves it
+    over loopback in a process of its own and drives Chromium, with and without network
+    emulation)."""
+    print("\nfirst search query (benchmarks/query.py):", flush=True)
+    command = [sys.executable, str(HERE / "query.py"), "--site", str(site), "--runs", str(runs)]
+    subprocess.run(command, check=True)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:  # run as a script: this checkout's code, not an i
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench import _children, _tree_pss, generate, set_aside  # type: ignore[import-not-found]  # noqa: E402
+from bench import _children, _tree_pss, empty_trash, generate, set_aside  # type: ignore[import-not-found]  # noqa: E402
 from open_data import without_open_data  # type: ignore[import-not-found]  # noqa: E402
 
 
@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             figures.append(found)
         finally:
             site_toml.write_text(as_written, encoding="utf-8")
+    empty_trash(args.work)
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
