@@ -210,30 +210,60 @@
     return filters;
   };
 
-  OfflineEngine.prototype.has = function (number, key, value) {
-    var column = this.columns[key];
-    if (!column) return false;
-    var wanted = column.values.indexOf(value) + 1;
-    var own = column.replies[number];
-    return typeof own === "number" ? own === wanted && wanted > 0 : own.indexOf(wanted) >= 0;
+  // A test of reply numbers: those with every value of `filters` and within `range`.
+  OfflineEngine.prototype.passes = function (filters, range) {
+    var columns = this.columns;
+    var month = this.month;
+    var keys = Object.keys(filters);
+    var lists = [];
+    var wanted = [];
+    for (var i = 0; i < keys.length; i++) {
+      var column = columns[keys[i]];
+      var value = column ? column.values.indexOf(filters[keys[i]]) + 1 : 0;
+      if (!value) return function () { return false; };
+      lists.push(column.replies);
+      wanted.push(value);
+    }
+    var from = range ? range.from : "";
+    var to = range ? range.to : "";
+    return function (n) {
+      if (range) {
+        var m = month[n]; // "" or YYYY-MM, as S.inRange reads a date
+        if (!m || (from && m < from) || (to && m > to)) return false;
+      }
+      for (var k = 0; k < lists.length; k++) {
+        var own = lists[k][n];
+        if (typeof own === "number" ? own !== wanted[k] : own.indexOf(wanted[k]) < 0) return false;
+      }
+      return true;
+    };
   };
 
-  OfflineEngine.prototype.tallyOf = function (counts, number, keys) {
+  // Adds to `counts` the values of filters `keys` of the replies `numbers`.
+  OfflineEngine.prototype.tally = function (counts, numbers, keys) {
     var columns = this.columns;
     keys.forEach(function (key) {
       var column = columns[key];
       if (!column || !counts[key]) return;
-      var own = column.replies[number];
-      (typeof own === "number" ? (own ? [own] : []) : own).forEach(function (value) {
-        var name = column.values[value - 1];
-        counts[key][name] = (counts[key][name] || 0) + 1;
-      });
+      var replies = column.replies;
+      var tallied = new Int32Array(column.values.length + 1);
+      for (var i = 0; i < numbers.length; i++) {
+        var own = replies[numbers[i]];
+        if (typeof own === "number") tallied[own] += 1;
+        else for (var j = 0; j < own.length; j++) tallied[own[j]] += 1;
+      }
+      for (var v = 1; v < tallied.length; v++) {
+        var name = column.values[v - 1];
+        if (tallied[v]) counts[key][name] = (counts[key][name] || 0) + tallied[v];
+      }
     });
   };
 
   OfflineEngine.prototype.filterValues = function () {
     var values = S.emptyCounts();
-    for (var n = 0; n < this.count; n++) this.tallyOf(values, n, S.FILTERS);
+    var all = new Int32Array(this.count);
+    for (var n = 0; n < this.count; n++) all[n] = n;
+    this.tally(values, all, S.FILTERS);
     return Promise.resolve(values);
   };
 
@@ -366,14 +396,6 @@
     return found.members[n] === 1;
   };
 
-  OfflineEngine.prototype.passes = function (n, filters, range) {
-    var engine = this;
-    if (range && !S.inRange(this.month[n], range)) return false;
-    return Object.keys(filters).every(function (key) {
-      return engine.has(n, key, filters[key]);
-    });
-  };
-
   // For each filter, how many replies match the query and the other filters, by value;
   // `partial` for the filters whose counts are lower bounds (candidates left unchecked).
   OfflineEngine.prototype.counts = function (query) {
@@ -387,9 +409,12 @@
     return this.found(query.terms).then(function (result) {
       found = result;
       // The unchecked candidates of each ask are checked when they fit in a few pieces.
+      asks.forEach(function (ask) {
+        ask.passes = engine.passes(ask.filters, query.range);
+      });
       return Promise.all(asks.map(function (ask) {
         var unchecked = found.candidates.filter(function (n) {
-          return found.state[n] === 0 && engine.passes(n, ask.filters, query.range);
+          return found.state[n] === 0 && ask.passes(n);
         });
         return engine.fewPieces(unchecked) ? engine.checkAll(found, unchecked) : null;
       }));
@@ -397,11 +422,15 @@
       var counts = S.emptyCounts();
       asks.forEach(function (ask) {
         var unchecked = false;
-        found.candidates.forEach(function (n) {
-          if (found.state[n] === 2 || !engine.passes(n, ask.filters, query.range)) return;
+        var kept = [];
+        var candidates = found.candidates;
+        for (var i = 0; i < candidates.length; i++) {
+          var n = candidates[i];
+          if (found.state[n] === 2 || !ask.passes(n)) continue;
           if (found.state[n] === 0) unchecked = true;
-          else engine.tallyOf(counts, n, ask.keys);
-        });
+          else kept.push(n);
+        }
+        engine.tally(counts, kept, ask.keys);
         if (unchecked) {
           counts.partial = counts.partial || {};
           ask.keys.forEach(function (key) { counts.partial[key] = true; });
@@ -436,8 +465,9 @@
   OfflineEngine.prototype.search = function (query) {
     var engine = this;
     return this.found(query.terms).then(function (found) {
+      var passes = engine.passes(query.filters, query.range);
       var list = found.candidates.filter(function (n) {
-        return found.state[n] !== 2 && engine.passes(n, query.filters, query.range);
+        return found.state[n] !== 2 && passes(n);
       });
       var unchecked = list.filter(function (n) { return found.state[n] === 0; });
       var ready = engine.fewPieces(unchecked) ? engine.checkAll(found, unchecked) : null;
