@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from builder.search import SearchReport, write_offline_index  # noqa: E402
+from builder.search import write_offline_index  # noqa: E402
 from builder.search.offline import OFFLINE_INDEX, PIECES_DIR  # noqa: E402
-from builder.search.records import read_records  # noqa: E402
+from builder.search.records import read_pages, records_of  # noqa: E402
 
 QUERIES = ("养老", "老旧小区改造", "垃圾分类")
 ARGS = [
@@ -48,18 +48,17 @@ ARGS = [
 
 def reindex(site: Path) -> None:
     start = resource.getrusage(resource.RUSAGE_SELF)
-    records = read_records(site)
+    pages = read_pages(site, {})
+    records = records_of(pages)
     read = resource.getrusage(resource.RUSAGE_SELF)
-    report = SearchReport()
-    write_offline_index(site, records, report)
+    _, written = write_offline_index(site, pages, records)
     done = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         f"{len(records)} replies: read {cpu(start, read):.1f} s CPU in this process "
         f"(+{children.ru_utime + children.ru_stime:.1f} s in workers), offline index "
         f"{cpu(read, done):.1f} s CPU, peak {done.ru_maxrss / 1024:.0f} MB; "
-        f"{report.offline_files} files, {report.offline_bytes:,} bytes, "
-        f"{report.offline_written} written"
+        f"{written.files} files, {written.size:,} bytes, {written.written} written"
     )
 
 

@@ -18,7 +18,7 @@ import hashlib
 import importlib
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -82,6 +82,8 @@ class SearchState:
     pages: Pages = field(default_factory=dict)
     shards: dict[str, bytes] = field(default_factory=dict)
     merged: dict[str, bytes] = field(default_factory=dict)
+    offline: tuple[bytes, offline.Written] | None = None
+    """The fingerprint of the pages the offline index was last written from, and what it was."""
 
 
 class StateStore(Protocol):
@@ -113,12 +115,14 @@ def index_site(
         # Pagefind runs in child processes: the offline index is made meanwhile.
         indexed = pool.submit(_timed_pagefind, output, pages, state, config) if pagefind else None
         with timed(report.timings, "offline"):
-            write_offline_index(output, records, report)
+            written = write_offline_index(output, pages, records, state.offline)
+        report.offline_files, report.offline_bytes = written[1].files, written[1].size
+        report.offline_written = written[1].written
         if indexed is not None:
             kept, done = indexed.result()
             report.add_pagefind(done)
     if store is not None:
-        store.save_search(output, STATE_KEY, kept)
+        store.save_search(output, STATE_KEY, replace(kept, offline=written))
     return report
 
 
@@ -133,10 +137,23 @@ def _timed_pagefind(
     return SearchState(pages, shards, merged), report
 
 
-def write_offline_index(output: Path, records: list[Record], report: SearchReport) -> None:
-    written = offline.write_offline_index(output, offline.offline_files(records))
-    report.offline_files, report.offline_bytes = written.files, written.size
-    report.offline_written = written.written
+def write_offline_index(
+    output: Path,
+    pages: Pages,
+    records: list[Record],
+    before: tuple[bytes, offline.Written] | None = None,
+) -> tuple[bytes, offline.Written]:
+    """Write the offline index of `records` (read from `pages`), unless it was written
+    `before` from the same pages and is still in place: then nothing is made (at 100,000
+    replies making it takes minutes of CPU)."""
+    fingerprint = hashlib.blake2b(digest_size=16)
+    for path in sorted(pages):
+        if pages[path].record is not None:
+            fingerprint.update(path.encode() + b"\0" + pages[path].digest)
+    key = fingerprint.digest()
+    if before is not None and before[0] == key and (output / offline.OFFLINE_INDEX).is_file():
+        return key, replace(before[1], written=0)
+    return key, offline.write_offline_index(output, offline.offline_files(records))
 
 
 def extended_binary() -> Path | None:

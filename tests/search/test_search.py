@@ -14,6 +14,7 @@ import pytest
 
 from builder import search
 from builder.build import BuildOptions, build
+from builder.build.cache import CacheStore
 from builder.config import Config
 from builder.search import records as search_records
 from builder.search.offline import (
@@ -239,6 +240,33 @@ def test_the_fold_and_the_hash_are_the_pages_own() -> None:
     assert page["fold"].encode(*units) == fold(sample).encode(*units)
     hashes = page["hashes"]
     assert hashes and all(gram_hash("".join(map(chr, g))) == h for g, h in hashes)
+
+
+@pytest.mark.slow
+def test_an_unchanged_site_makes_no_offline_index_and_an_edit_remakes_it(
+    tmp_path: Path, sample_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "out"
+    build(BuildOptions(source=sample_archive, output=output, search=False, cache=False))
+    store = CacheStore(tmp_path / "cache")
+    first = search.index_site(output, Config(), pagefind=False, store=store)
+    assert first.offline_written == first.offline_files > 2
+    made = search.offline.offline_files
+
+    def refused(records: list[Record]) -> Any:
+        raise AssertionError("the offline index is made again")
+
+    monkeypatch.setattr(search.offline, "offline_files", refused)
+    again = search.index_site(output, Config(), pagefind=False, store=store)
+    assert again.offline_written == 0 and again.offline_files == first.offline_files
+    monkeypatch.setattr(search.offline, "offline_files", made)
+    page = output / WUHAI
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("</article>", "<p>鸬鹚捕鱼</p></article>", 1), "utf-8")
+    edited = search.index_site(output, Config(), pagefind=False, store=store)
+    assert 0 < edited.offline_written < edited.offline_files
+    _, data = decode_piece((output / PIECES_DIR / "r" / "0.js").read_bytes())
+    assert "鸬鹚捕鱼" in json.loads(data)[1][3]
 
 
 @pytest.mark.pagefind
