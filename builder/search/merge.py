@@ -1,9 +1,10 @@
-"""The shards' Pagefind bundles merged into one bundle, `pagefind/`, for the browser.
+"""Shards' Pagefind bundles merged into one bundle, for the browser.
 
 The shards are what Pagefind can index (bounded memory, two at once, only the changed ones);
-a reader should not pay for them: with one bundle a first query loads one entry, one
-metadata file and the index chunks of its words, from plain `pagefind.js`, without
-`mergeIndex`. This module writes that bundle in Pagefind's own format (1.5.2):
+a reader should not pay for each: a merged bundle costs a first query one entry, one
+metadata file and the index chunks of its words. (The search stage merges a few shards at
+a time, see `search.merge_shards`: Pagefind's scoring is quadratic in a bundle's pages.)
+This module writes a bundle in Pagefind's own format (1.5.2):
 
 - every file but the entry and the scripts is `gzip("pagefind_dcd" + CBOR)`, named by the
   SHA-1 of its CBOR as Pagefind writes it (hex digits without zero padding): `zh_` and 7
@@ -15,9 +16,9 @@ metadata file and the index chunks of its words, from plain `pagefind.js`, witho
   that list, so each shard's pages are renumbered by the pages of the shards before it;
 - an index chunk is `[[word, [[page, locations, meta locations], ...], extra], ...]`, a
   word's pages in increasing order, each page's number but the first's as the difference
-  to the one before; words
-  in Rust's string order (UTF-8 bytes, Python's code point order), cut after the word that
-  brings the chunk's size (one per page, plus its locations) to 20,000, as Pagefind cuts;
+  to the one before; words in Rust's string order (UTF-8 bytes, Python's code point order),
+  cut after the word that brings the chunk's size (one per page, plus its locations) to
+  20,000, as Pagefind cuts;
   the metadata names each chunk's range by the shortest prefixes that tell it from its
   neighbours;
 - meta locations name a meta field by its index in the metadata's list (negative numbers,
@@ -149,23 +150,27 @@ class _Writer:
     def __init__(self, target: Path, language: str) -> None:
         self.target, self.language = target, language
         self.kept: set[Path] = set()
+        self.hashes: dict[Path, str] = {}
+        """The hash of each file this writer wrote or kept."""
         self.written = 0
 
     def blob(self, folder: str, raw: bytes, digits: int = 7) -> str:
         """Write a hashed file: named by `digits` of its hash, or more when a file of
-        other content has that name; the name."""
+        other content has that name (in this merge or left from another); the name."""
         digest = full_hash(raw)
         for length in range(digits, len(digest) + 1):
             name = f"{self.language}_{digest[:length]}"
             path = self.target / folder / (SUFFIX[folder].format(name))
-            if path in self.kept or not path.exists():
-                break
-            if _read_or_none(path) == raw:
+            known = self.hashes.get(path)
+            if known is None and not path.exists():
+                self._replace(path, pack_blob(raw))
+            elif known is None and _read_or_none(path) == raw:
                 self.kept.add(path)
-                return name
-        if path not in self.kept:
-            self._replace(path, pack_blob(raw))
-        return name
+            elif known != digest:
+                continue
+            self.hashes[path] = digest
+            return name
+        raise MergeError(f"no name for a file of hash {digest}")
 
     def link(self, source: Path, name: str) -> None:
         """A fragment: a hard link to the shard's file (a copy across file systems)."""

@@ -26,6 +26,7 @@ from builder.search.merge import (
     Bundle,
     MergeError,
     _prefixes,
+    _Writer,
     full_hash,
     merge_bundles,
     pack_blob,
@@ -299,3 +300,15 @@ def _rewrite_meta(bundle: Path, meta: list[Any]) -> None:
     entry = json.loads(entry_path.read_text())
     old = entry["languages"]["zh"]["hash"]
     (bundle / f"pagefind.{old}.pf_meta").write_bytes(pack_blob(cbor2.dumps(meta)))
+
+
+def test_two_files_of_one_short_name_in_one_merge_each_keep_their_content(
+    tmp_path: Path,
+) -> None:
+    # With no digit at all, every file's short name is "zh_": the second takes more.
+    writer = _Writer(tmp_path, "zh")
+    first, second = writer.blob("index", b"\x80", digits=0), writer.blob("index", b"\x81", 0)
+    assert first == "zh_" and second != first and second.startswith("zh_")
+    assert read_blob(tmp_path / "index" / f"{first}.pf_index") == b"\x80"
+    assert read_blob(tmp_path / "index" / f"{second}.pf_index") == b"\x81"
+    assert writer.blob("index", b"\x80", digits=0) == first and writer.written == 2
