@@ -176,9 +176,13 @@ class _Writer:
         """A fragment: a hard link to the shard's file (a copy across file systems)."""
         target = self.target / "fragment" / f"{name}.pf_fragment"
         self.kept.add(target)
+        same = False
         try:
-            if target.samefile(source) or target.read_bytes() == source.read_bytes():
+            if target.samefile(source):
                 return
+            # The same bytes from a shard indexed again: linked to the new file (the old
+            # one goes with its shard's old bundle), not counted as written.
+            same = target.read_bytes() == source.read_bytes()
         except OSError:
             pass
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -187,9 +191,11 @@ class _Writer:
         try:
             os.link(source, temporary)
         except OSError:
+            if same:
+                return  # another file system: the copy there is right
             shutil.copyfile(source, temporary)
         temporary.replace(target)
-        self.written += 1
+        self.written += 0 if same else 1
 
     def file(self, name: str, data: bytes) -> None:
         """A file named otherwise than by its hash: written when its bytes changed."""

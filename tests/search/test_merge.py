@@ -312,3 +312,22 @@ def test_two_files_of_one_short_name_in_one_merge_each_keep_their_content(
     assert read_blob(tmp_path / "index" / f"{first}.pf_index") == b"\x80"
     assert read_blob(tmp_path / "index" / f"{second}.pf_index") == b"\x81"
     assert writer.blob("index", b"\x80", digits=0) == first and writer.written == 2
+
+
+@pytest.mark.pagefind
+def test_fragments_are_linked_again_to_a_shard_indexed_again(
+    sharded: tuple[Path, Path], tmp_path: Path
+) -> None:
+    output, _ = sharded
+    name = sorted(p.name for p in (output / SHARDS_DIR).iterdir())[0]
+    shard = tmp_path / "shard"
+    shutil.copytree(output / SHARDS_DIR / name, shard)
+    bundles = [Bundle(shard, _ranges(output, name))]
+    merge_bundles(bundles, tmp_path / "merged")
+    again = tmp_path / "again"
+    shutil.copytree(shard, again)  # the same files, new ones: as Pagefind writes them
+    shutil.rmtree(shard)
+    again.rename(shard)
+    assert merge_bundles(bundles, tmp_path / "merged").written == 0
+    for fragment in (shard / "fragment").iterdir():
+        assert (tmp_path / "merged" / "fragment" / fragment.name).samefile(fragment)
