@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -177,13 +176,32 @@ class Builder:
 
     def _build(self, changed: Iterable[Path] | None, refused: list[Problem]) -> BuildReport:
         options, report = self.options, BuildReport()
-        with collector_paused(), timed(report.timings, "load"):
-            config, replies, problems = self._load(changed, self._spool_folder(refused))
-            problems = refused + problems
-        if any(p.is_error for p in problems):
-            self.replies.forget_bodies()
-            self._save(None)
-            raise BuildFailed(problems)
+        try:
+            with collector_paused(), timed(report.timings, "load"):
+                spool = None if refused else options.output_dir / HIDDEN / "bodies"
+                config, replies, problems = self._load(changed, spool)
+                problems = refused + problems
+            if any(p.is_error for p in problems):
+                self._save(None)
+                raise BuildFailed(problems)
+            written = self._pages(report, config, replies)
+        finally:
+            self.replies.forget_bodies()  # (the spool: the pages that read it are written)
+        report.replies = len(replies)
+        report.written, report.removed = written.written, written.removed
+        report.warnings = tuple(problems)
+        if options.search:
+            if options.stage is not None:
+                options.stage("search")
+            with timed(report.timings, "search"):
+                report.warnings += self._search(config)
+        if self.store is not None:
+            report.warnings += tuple(self.store.take_warning())
+        return report
+
+    def _pages(self, report: BuildReport, config: Config, replies: list[Reply]) -> WriteReport:
+        """Write the pages, unless the output holds them as they would be written."""
+        options = self.options
         dirs = theme_dirs(options.source)
         with timed(report.timings, "check"):
             site_digest = site_key(config, code_key(), dirs)
@@ -208,17 +226,7 @@ class Builder:
             swap = swapped if path is BuildPath.SWAP_REPLIES else None
             written = self._write(report, config, site_digest, dirs, replies, swap)
             self._save(OutputState(written.manifest, inputs, report.pages))
-        report.replies = len(replies)
-        report.written, report.removed = written.written, written.removed
-        report.warnings = tuple(problems)
-        if options.search:
-            if options.stage is not None:
-                options.stage("search")
-            with timed(report.timings, "search"):
-                report.warnings += self._search(config)
-        if self.store is not None:
-            report.warnings += tuple(self.store.take_warning())
-        return report
+        return written
 
     def wait(self) -> None:
         """Until what the last build keeps for the next is saved."""
@@ -226,15 +234,8 @@ class Builder:
             self._saving.join()
             self._saving = None
 
-    def _spool_folder(self, refused: list[Problem]) -> Path:
-        """Where the bodies read wait for their pages: in the locked output folder, or,
-        for a build refused the output (it only reads, to report every error), elsewhere."""
-        if refused:
-            return Path(tempfile.mkdtemp(prefix="reply-archive-bodies-"))
-        return self.options.output_dir / HIDDEN / "bodies"
-
     def _load(
-        self, changed: Iterable[Path] | None, spool: Path
+        self, changed: Iterable[Path] | None, spool: Path | None
     ) -> tuple[Config, list[Reply], list[Problem]]:
         options = self.options
         loaded = load_config(options.source, options.base_url)
@@ -276,8 +277,6 @@ class Builder:
             gate.abort()
             self.record = None
             raise
-        finally:
-            self.replies.forget_bodies()
         report.rendered = len(todo)
         return gate.commit(prune=not swapped)
 

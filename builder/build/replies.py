@@ -42,13 +42,14 @@ class ReplyFiles:
         self._new_slugs = False
 
     def read(
-        self, config: Config, changed: Iterable[Path] | None, spool: Path
+        self, config: Config, changed: Iterable[Path] | None, spool: Path | None
     ) -> tuple[list[Reply], list[Problem]]:
         """The valid replies and every problem found in the files (kept ones included);
-        the bodies read are kept in the folder `spool` until `forget_bodies`."""
+        the bodies read are kept in the folder `spool` until `forget_bodies` (without a
+        spool, none is kept: a build that will not render)."""
         self._use_config(config)
         self.forget_bodies()
-        self._spool = BodySpool.at(spool)
+        self._spool = BodySpool.at(spool) if spool is not None else None
         scan = self._rescan(changed)
         stale = [(p, s) for p, s in scan.items() if p not in self.files or self.files[p].stat != s]
         self.changes = []

@@ -41,8 +41,8 @@ PARALLEL_FROM = 200
 class ParseJob:
     files: Sequence[tuple[str, Stat]]
     config: Config
-    spool: BodySpool
-    """Where the bodies go (`build.spool`)."""
+    spool: BodySpool | None
+    """Where the bodies go (`build.spool`); None: nowhere."""
     known_slugs: Mapping[str, str] = field(default_factory=dict)
     """Group names slugged already: the others are slugged with the files that name them
     (pypinyin, 0.1 ms a name, on every core rather than in the parent)."""
@@ -74,11 +74,9 @@ _job: ParseJob | RenderJob | None = None
 """The job of the forked workers, set before they fork."""
 
 
-def parse_files(
-    job: ParseJob, meanwhile: Callable[[], None] | None = None
-) -> Iterator[ParsedChunk]:
-    """Every file of `job`, parsed, in chunks (in order); `meanwhile`: see `render_pages`."""
-    yield from _run(job, len(job.files), _parse_chunk, meanwhile)
+def parse_files(job: ParseJob) -> Iterator[ParsedChunk]:
+    """Every file of `job`, parsed, in chunks (in order)."""
+    yield from _run(job, len(job.files), _parse_chunk)
 
 
 def render_pages(
@@ -119,10 +117,11 @@ def _parse_chunk(bounds: tuple[int, int]) -> ParsedChunk:
         parsed, body = parse_file(Path(path), stat, job.config)
         ref = None
         if parsed.reply is not None:
-            ref = job.spool.put(body)
+            ref = job.spool.put(body) if job.spool is not None else None
             _slug_names(job, parsed.reply, chunk.slugs)
         chunk.files.append((path, parsed, ref))
-    job.spool.flush()
+    if job.spool is not None:
+        job.spool.flush()
     return chunk
 
 

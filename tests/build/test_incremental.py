@@ -22,6 +22,7 @@ from builder.build.fingerprints import Fingerprints
 from builder.config import Config
 from builder.errors import BuildFailed
 from builder.model import Kind, Reply, parse_front_matter
+from builder.output import HIDDEN
 from builder.pages import (
     FEED_FACETS,
     GROUP_FEED_SIZE,
@@ -484,3 +485,38 @@ def test_a_first_read_names_every_group_on_the_workers(
     files.slug("甲市民政局")
     with pytest.raises(AssertionError):
         files.slug("乙市民政局")  # (a name no file gave: the check above can fail)
+
+
+def test_the_bodies_spool_is_gone_after_every_build(source: Path, output: Path) -> None:
+    spool = output / HIDDEN / "bodies"
+    build(options(source, output))
+    assert not spool.exists()
+    touched = next(source.rglob("*.md"))
+    touched.touch()  # (read again: its body spooled, then the build finds nothing changed)
+    report = build(options(source, output))
+    assert report.rendered == 0 and not spool.exists()
+    builder = Builder(options(source, output))
+    (source / "content" / "replies" / "bad.md").write_text("---\ntitle: [\n---\n", "utf-8")
+    with pytest.raises(BuildFailed):
+        builder.build()
+    assert not spool.exists()
+    assert builder.replies.bodies == {}
+
+
+def test_a_build_refused_its_output_spools_nothing(source: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "mine.txt").write_text("not reply-archive's", "utf-8")
+    reads: list[object] = []
+    original = build_replies.ReplyFiles.read
+
+    def read(self: build_replies.ReplyFiles, config: Config, changed: object, spool: object):  # type: ignore[no-untyped-def]
+        reads.append(spool)
+        return original(self, config, changed, spool)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build_replies.ReplyFiles, "read", read)
+        with pytest.raises(BuildFailed):
+            build(options(source, taken))
+    assert reads == [None]
+    assert sorted(p.name for p in taken.iterdir()) == ["mine.txt"]
