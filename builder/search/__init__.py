@@ -222,7 +222,7 @@ def merge_shards(
     """Merge the `listed` shards' bundles (`shards`: their fingerprints), by groups, into
     `output/pagefind/<group>/`, but the groups merged from the same shards before (`merged`:
     each group's fingerprint then); list them; the fingerprints of what `pagefind/` holds."""
-    if not listed:  # no Pagefind, or no page: the bundles stay as they were
+    if report.pagefind_binary is None:  # no Pagefind: the bundles stay as they were
         return merged
     target = output / PAGEFIND_DIR
     done: dict[str, bytes] = {}
@@ -237,6 +237,8 @@ def merge_shards(
             written = merge_bundles(bundles, target / name, workers=PARALLEL_RUNS).written
         except (MergeError, OSError, ValueError) as error:
             report.problems.append(_pagefind_problem(output, f"merging failed: {error}"))
+            if indexed_pages(target / name) > 0:  # (its entry is written last: still whole)
+                done[name] = b""  # the bundle as it was, merged again by the next build
             continue
         report.merged_files = (report.merged_files or 0) + written
         done[name] = key

@@ -239,6 +239,32 @@ def test_a_failing_shard_keeps_its_old_bundle_and_is_retried(
     assert search.index_site(site, Config(), store=store).shards_indexed == [year]
 
 
+@pytest.mark.pagefind
+def test_a_failing_merge_keeps_the_old_bundle_listed_and_merges_again(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_shards: None
+) -> None:
+    store = CacheStore(tmp_path / "cache")
+    search.index_site(site, Config(), store=store)
+    bundles = merged_bundles(site)
+    newest = bundles[0]
+    before = {p.relative_to(newest): p.read_bytes() for p in newest.rglob("*") if p.is_file()}
+    page = page_of(site, shard_list(site)[0])
+    page.write_text(page.read_text(encoding="utf-8").replace("答复", "回复"), "utf-8")
+    real = search.merge_bundles
+
+    def failing(*args: object, **kwargs: object) -> object:
+        raise search.MergeError("cannot merge")
+
+    monkeypatch.setattr(search, "merge_bundles", failing)
+    problems = search.index_site(site, Config(), store=store).problems
+    assert any("merging failed: cannot merge" in p.message for p in problems)
+    assert merged_bundles(site) == bundles  # still listed, as it was
+    after = {p.relative_to(newest): p.read_bytes() for p in newest.rglob("*") if p.is_file()}
+    assert after == before
+    monkeypatch.setattr(search, "merge_bundles", real)
+    assert search.index_site(site, Config(), store=store).merged_files  # merged this time
+
+
 @pytest.mark.slow
 @pytest.mark.pagefind
 def test_a_build_keeps_its_search_state_in_the_cache(
