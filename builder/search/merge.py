@@ -46,6 +46,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from subprocess import PIPE
@@ -363,18 +364,22 @@ def _in_processes(tasks: list[_Task]) -> list[tuple[list[list[str]], set[Path], 
     paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     command = [sys.executable, "-c", WORKER]
-    started = []
-    for task in tasks:
-        process = subprocess.Popen(command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=environment)
-        assert process.stdin is not None
-        process.stdin.write(pickle.dumps(task))
-        process.stdin.close()
-        started.append(process)
+    started: list[subprocess.Popen[bytes]] = []
+    try:
+        for _ in tasks:
+            started.append(
+                subprocess.Popen(command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=environment)
+            )
+        with ThreadPoolExecutor(max_workers=len(started)) as pool:  # (every pipe at once)
+            finished = list(pool.map(lambda p, t: p.communicate(pickle.dumps(t)), started, tasks))
+    finally:  # (an error or an interruption: no worker is left writing into the bundle)
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
     results = []
-    for process in started:
-        assert process.stdout is not None and process.stderr is not None
-        output, errors = process.stdout.read(), process.stderr.read()
-        if process.wait() != 0:
+    for process, (output, errors) in zip(started, finished, strict=True):
+        if process.returncode != 0:
             lines = errors.decode(errors="replace").strip().splitlines()
             raise MergeError(f"a merge worker failed: {' / '.join(lines[-2:])}")
         results.append(pickle.loads(output))

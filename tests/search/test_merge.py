@@ -20,6 +20,7 @@ from benchmarks.generate import generate
 from builder import search
 from builder.build import BuildOptions, build
 from builder.config import Config
+from builder.search import merge as merge_module
 from builder.search import shards as shards_module
 from builder.search.merge import (
     CHUNK_SIZE,
@@ -331,3 +332,44 @@ def test_fragments_are_linked_again_to_a_shard_indexed_again(
     assert merge_bundles(bundles, tmp_path / "merged").written == 0
     for fragment in (shard / "fragment").iterdir():
         assert (tmp_path / "merged" / "fragment" / fragment.name).samefile(fragment)
+
+
+def _many_chunks(output: Path, into: Path, monkeypatch: pytest.MonkeyPatch) -> Bundle:
+    """The site's shards merged into one bundle of many small chunks (the input of a merge
+    large enough to be cut between two processes)."""
+    names = sorted(p.name for p in (output / SHARDS_DIR).iterdir())
+    bundles = [Bundle(output / SHARDS_DIR / name, _ranges(output, name)) for name in names]
+    with monkeypatch.context() as patch:
+        patch.setattr(merge_module, "CHUNK_SIZE", 500)
+        merge_bundles(bundles, into)
+    values = [v for b in bundles for v in b.sorts["published"]]
+    monkeypatch.setattr(merge_module, "MIN_CHUNKS_A_WORKER", 1)
+    return Bundle(into, {"published": (min(values), max(values))})
+
+
+@pytest.mark.pagefind
+def test_a_merge_in_two_processes_holds_the_same_words_and_pages(
+    sharded: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large site's merge runs in two worker processes, each a range of words.
+    output, whole = sharded
+    many = _many_chunks(output, tmp_path / "many", monkeypatch)
+    assert len(meta_of(many.folder)[2]) > 4
+    two = tmp_path / "two"
+    merge_bundles([many], two, workers=2)
+    assert sorted(urls_of(two)) == sorted(urls_of(whole))
+    assert words_of(two) == words_of(whole)
+    assert filters_of(two) == filters_of(whole)
+    again = merge_bundles([many], two, workers=2)
+    assert again.written == 0  # the same bytes: nothing written
+
+
+@pytest.mark.pagefind
+def test_a_failing_merge_process_stops_the_others(
+    sharded: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many = _many_chunks(sharded[0], tmp_path / "many", monkeypatch)
+    failing = "import sys; sys.stderr.write('x' * 200000); 1/0"  # (more than a pipe holds)
+    monkeypatch.setattr(merge_module, "WORKER", failing)
+    with pytest.raises(MergeError, match="a merge worker failed: .*ZeroDivisionError"):
+        merge_bundles([many], tmp_path / "failed", workers=2)
