@@ -46,7 +46,7 @@
   // The terms of a query: quotes dropped, split at spaces, folded, without repeats.
   // A reply matches when its text contains every term as written.
   function parseTerms(query) {
-    var seen = {};
+    var seen = Object.create(null); // (a term "constructor" is a term)
     return fold(String(query || "").replace(QUOTES, " "))
       .split(/\s+/)
       .filter(function (term) {
@@ -71,7 +71,7 @@
   function emptyCounts() {
     var counts = {};
     FILTERS.forEach(function (key) {
-      counts[key] = {};
+      counts[key] = Object.create(null); // (a value "toString" is a value)
     });
     return counts;
   }

@@ -116,7 +116,7 @@
     this.pieces = {};
     this.waiting = {};
     this.loaded = []; // the pieces loaded, in order (tests and benchmarks read it)
-    this.terms = {};
+    this.terms = Object.create(null); // (by the reader's terms: "constructor" too)
   }
 
   OfflineEngine.prototype.load = function () {
@@ -314,8 +314,8 @@
   OfflineEngine.prototype.addTerm = function (term, byGram, alive, head, rank) {
     var count = this.count;
     var grams = gramsOf(term);
-    var seen = {};
-    var least = {};
+    var seen = Object.create(null);
+    var least = Object.create(null);
     FIELDS.forEach(function (field) {
       seen[field] = new Uint16Array(count);
       least[field] = new Uint8Array(count).fill(255);

@@ -23,6 +23,16 @@ test("fold keeps the length and folds widths, case, brackets and the ideographic
   }
 });
 
+test("terms and filter values named like an object's own properties are kept", () => {
+  assert.deepEqual(plain(S.parseTerms("constructor __proto__ toString")), ["constructor", "__proto__", "tostring"]);
+  S.useFilters(["tag"]);
+  const counts = S.emptyCounts();
+  const key = "tag";
+  S.tally(counts, { [key]: ["toString", "constructor"] }, [key]);
+  assert.equal(counts[key]["toString"], 1);
+  assert.equal(counts[key]["constructor"], 1);
+});
+
 test("parseTerms drops quotes, splits at spaces, folds, and keeps each term once", () => {
   assert.deepEqual(plain(S.parseTerms("“老年助餐”  乌海市　老年助餐")), ["老年助餐", "乌海市"]);
   assert.deepEqual(plain(S.parseTerms("乌民复[2025]20号")), ["乌民复〔2025〕20号"]);
