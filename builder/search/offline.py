@@ -193,10 +193,11 @@ def offline_files(records: list[Record]) -> Iterator[tuple[str, bytes]]:
         postings["f"].add(number, ((g, 1) for g in gram_counts(filter_text(record.filters))))
     total = sum(len(p.data(gram)) for p in postings.values() for gram in p.lists)
     count = piece_count(total)
-    yield OFFLINE_INDEX, _base_script(replies, count)
+    base = _base_script(replies, count)
     yield from _term_pieces(postings, count)
     del postings
     yield from _record_pieces(replies)
+    yield OFFLINE_INDEX, base  # (last: the page finds the new pieces only once all are there)
 
 
 def _pack(data: bytes) -> str:
