@@ -197,7 +197,7 @@ def offline_files(records: list[Record]) -> Iterator[tuple[str, bytes]]:
     yield from _term_pieces(postings, count)
     del postings
     yield from _record_pieces(replies)
-    yield OFFLINE_INDEX, base  # (last: the page finds the new pieces only once all are there)
+    yield OFFLINE_INDEX, base  # (last: the base is never newer than the pieces it names)
 
 
 def _pack(data: bytes) -> str:
