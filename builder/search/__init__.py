@@ -222,8 +222,8 @@ def merge_shards(
     """Merge the `listed` shards' bundles (`shards`: their fingerprints), by groups, into
     `output/pagefind/<group>/`, but the groups merged from the same shards before (`merged`:
     each group's fingerprint then); list them; the fingerprints of what `pagefind/` holds."""
-    if report.pagefind_binary is None:  # no Pagefind: the bundles stay as they were
-        return merged
+    if report.pagefind_binary is None or (not listed and report.shards):
+        return merged  # no Pagefind, or no shard indexed: the bundles stay as they were
     target = output / PAGEFIND_DIR
     done: dict[str, bytes] = {}
     for group in group_shards(listed):
