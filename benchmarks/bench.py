@@ -81,19 +81,30 @@ def measure(command: list[str], env: dict[str, str] | None = None, sample: bool 
 
 def _tree_pss(pid: int) -> int:
     """The summed PSS (KB) of `pid` and its descendants."""
-    total, todo = 0, [pid]
+    return sum(_pss(p) for p in _tree(pid))
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
-        total += _pss(current)
+        found.append(current)
         todo += _children(current)
-    return total
+    return found
 
 
 def _pss(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _proc_kb(path: str, field: str) -> int:
+    """A figure in KB of a /proc file (`Pss:` of smaps_rollup, `VmRSS:` of status); 0 for a
+    process that is gone."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
+        with open(path, encoding="ascii") as lines:
+            for line in lines:
+                if line.startswith(field):
                     return int(line.split()[1])
     except (OSError, ValueError):
         pass

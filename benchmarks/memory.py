@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:  # run as a script: this checkout's code, not an i
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench import _children, _tree_pss, empty_trash, generate, set_aside  # type: ignore[import-not-found]  # noqa: E402
+from bench import _proc_kb, _tree, _tree_pss, empty_trash, generate, set_aside  # type: ignore[import-not-found]  # noqa: E402
 from open_data import without_open_data  # type: ignore[import-not-found]  # noqa: E402
 
 
@@ -59,23 +59,7 @@ def peak_of_build(archive: Path, output: Path) -> tuple[float, float, float]:
 
 
 def _largest_rss(pid: int) -> int:
-    largest, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        largest = max(largest, _rss(current))
-        todo += _children(current)
-    return largest
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    return max(_proc_kb(f"/proc/{p}/status", "VmRSS:") for p in _tree(pid))
 
 
 def holders(archive: Path, top: int = 12) -> dict[str, object]:

@@ -32,18 +32,10 @@ if str(ROOT) not in sys.path:
 from builder.search import write_offline_index  # noqa: E402
 from builder.search.offline import OFFLINE_INDEX, PIECES_DIR  # noqa: E402
 from builder.search.records import read_pages, records_of  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 QUERIES = ("养老", "老旧小区改造", "垃圾分类")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--allow-file-access-from-files",
-]
+ARGS = [*CHROMIUM_ARGS, "--allow-file-access-from-files"]
 
 
 def reindex(site: Path) -> None:
@@ -70,9 +62,7 @@ def measure(site: Path, queries: list[str], runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=ARGS, headless=True
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         for query in queries:
             times, loaded = [], []
             for _ in range(runs):

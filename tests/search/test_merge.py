@@ -214,8 +214,7 @@ def test_an_unchanged_merge_writes_nothing_and_a_collision_takes_a_longer_name(
     sharded: tuple[Path, Path], tmp_path: Path
 ) -> None:
     output, _ = sharded
-    names = sorted(p.name for p in (output / SHARDS_DIR).iterdir())
-    bundles = [Bundle(output / SHARDS_DIR / name, _ranges(output, name)) for name in names]
+    bundles = _shard_bundles(output)
     target = tmp_path / "merged"
     first = merge_bundles(bundles, target)
     stamps = {p: p.stat().st_mtime_ns for p in target.rglob("*")}
@@ -233,6 +232,17 @@ def test_an_unchanged_merge_writes_nothing_and_a_collision_takes_a_longer_name(
     assert not chunk.exists(), "the stray file is removed"
 
 
+def _shard_names(output: Path) -> list[str]:
+    return sorted(p.name for p in (output / SHARDS_DIR).iterdir())
+
+
+def _shard_bundles(output: Path) -> list[Bundle]:
+    """The site's shards as they are, oldest first, with their pages' ranges of time."""
+    return [
+        Bundle(output / SHARDS_DIR / name, _ranges(output, name)) for name in _shard_names(output)
+    ]
+
+
 def _ranges(output: Path, name: str) -> dict[str, tuple[str, str]]:
     urls = urls_of(output / SHARDS_DIR / name)
     values = [_published(output, url) for url in urls]
@@ -244,7 +254,7 @@ def test_overlapping_ranges_of_a_sort_are_refused(
     sharded: tuple[Path, Path], tmp_path: Path
 ) -> None:
     output, _ = sharded
-    names = sorted(p.name for p in (output / SHARDS_DIR).iterdir())[:2]
+    names = _shard_names(output)[:2]
     bundles = [Bundle(output / SHARDS_DIR / name, {"published": ("a", "c")}) for name in names]
     with pytest.raises(MergeError, match="overlap"):
         merge_bundles(bundles, tmp_path / "merged")
@@ -257,7 +267,7 @@ def test_a_shard_with_other_meta_fields_has_them_renumbered(
     # A shard whose pages lack a meta field the others have lists fewer fields: its meta
     # locations name fields by its own list, and are renumbered into the merged one.
     output, whole = sharded
-    name = sorted(p.name for p in (output / SHARDS_DIR).iterdir())[0]
+    name = _shard_names(output)[0]
     shard = tmp_path / "shard"
     shutil.copytree(output / SHARDS_DIR / name, shard)
     meta = meta_of(shard)
@@ -320,7 +330,7 @@ def test_fragments_are_linked_again_to_a_shard_indexed_again(
     sharded: tuple[Path, Path], tmp_path: Path
 ) -> None:
     output, _ = sharded
-    name = sorted(p.name for p in (output / SHARDS_DIR).iterdir())[0]
+    name = _shard_names(output)[0]
     shard = tmp_path / "shard"
     shutil.copytree(output / SHARDS_DIR / name, shard)
     bundles = [Bundle(shard, _ranges(output, name))]
@@ -337,8 +347,7 @@ def test_fragments_are_linked_again_to_a_shard_indexed_again(
 def _many_chunks(output: Path, into: Path, monkeypatch: pytest.MonkeyPatch) -> Bundle:
     """The site's shards merged into one bundle of many small chunks (the input of a merge
     large enough to be cut between two processes)."""
-    names = sorted(p.name for p in (output / SHARDS_DIR).iterdir())
-    bundles = [Bundle(output / SHARDS_DIR / name, _ranges(output, name)) for name in names]
+    bundles = _shard_bundles(output)
     with monkeypatch.context() as patch:
         patch.setattr(merge_module, "CHUNK_SIZE", 500)
         merge_bundles(bundles, into)
