@@ -115,7 +115,7 @@ def index_site(
         # Pagefind runs in child processes: the offline index is made meanwhile.
         indexed = pool.submit(_timed_pagefind, output, pages, state, config) if pagefind else None
         with timed(report.timings, "offline"):
-            written = write_offline_index(output, pages, records, state.offline)
+            written = write_offline_index(output, pages, records, state)
         report.offline_files, report.offline_bytes = written[1].files, written[1].size
         report.offline_written = written[1].written
         if indexed is not None:
@@ -138,22 +138,31 @@ def _timed_pagefind(
 
 
 def write_offline_index(
-    output: Path,
-    pages: Pages,
-    records: list[Record],
-    before: tuple[bytes, offline.Written] | None = None,
+    output: Path, pages: Pages, records: list[Record], before: SearchState | None = None
 ) -> tuple[bytes, offline.Written]:
-    """Write the offline index of `records` (read from `pages`), unless it was written
-    `before` from the same pages and is still in place: then nothing is made (at 100,000
-    replies making it takes minutes of CPU)."""
+    """Write the offline index of `records` (read from `pages`), unless the index in place
+    was written `before` from the same pages: then nothing is made; or patch it, when it
+    was written from pages of which only a few changed (at 100,000 replies making the whole
+    index takes minutes of CPU, a patch about a second)."""
+    key = _offline_key(pages)
+    if before is not None and before.offline and (output / offline.OFFLINE_INDEX).is_file():
+        made_from, written = before.offline
+        if made_from == key:
+            return key, replace(written, written=0)
+        if _offline_key(before.pages) == made_from:  # (the pages of the index in place)
+            patch = offline.patched_files(output, records_of(before.pages), records)
+            if patch is not None:
+                return key, offline.write_patch(output, patch, written)
+    return key, offline.write_offline_index(output, offline.offline_files(records))
+
+
+def _offline_key(pages: Pages) -> bytes:
+    """The fingerprint of the pages an offline index is made from."""
     fingerprint = hashlib.blake2b(digest_size=16)
     for path in sorted(pages):
         if pages[path].record is not None:
             fingerprint.update(path.encode() + b"\0" + pages[path].digest)
-    key = fingerprint.digest()
-    if before is not None and before[0] == key and (output / offline.OFFLINE_INDEX).is_file():
-        return key, replace(before[1], written=0)
-    return key, offline.write_offline_index(output, offline.offline_files(records))
+    return fingerprint.digest()
 
 
 def extended_binary() -> Path | None:

@@ -18,6 +18,11 @@ run time can. So the index is plain scripts, loaded on demand:
 
 Each piece is gzip-compressed data in base64 that calls `ReplyArchiveOffline.add(name,
 data)`. Every reply's text is in the index: there is no budget.
+
+After an edit the index is patched, not made again (`patched_files`): the replies keep
+their numbers, so only the pieces of the n-grams whose lists changed, the record pieces of
+the changed replies and the base are written, each exactly as a whole new index would
+write it. At 100,000 replies making the whole index takes minutes of CPU.
 """
 
 from __future__ import annotations
@@ -42,8 +47,15 @@ GROUP = 10
 FORMAT_VERSION = 2
 CAP = 50
 """The ranking counts at most this many occurrences of a term in a field (search-offline.js)."""
-PIECE_BYTES = 48_000
-"""About this many bytes of postings per index piece, before compression."""
+PIECE_CHARS = 26_000
+"""About this many characters of text per index piece: about 48 kB of postings before
+compression (the postings of the benchmark's archives take 1.75-1.81 bytes a character).
+Counted on the text, not on the postings, so that a patch can tell without the postings
+whether a whole index would have as many pieces."""
+PATCHED_SHARE = 8
+"""A patch changes at most one reply in this many (or `PATCHED_FROM`): beyond, making the
+whole index is as quick."""
+PATCHED_FROM = 64
 MIN_PIECES, MAX_PIECES = 16, 8192
 TEXT_FILTERS = ("tag", "bureau", "region")
 """Filters whose values are searched as text (search-core.js `TEXT_FILTERS`)."""
@@ -114,10 +126,11 @@ def gram_hash(gram: str) -> int:
     return value
 
 
-def piece_count(posting_bytes: int) -> int:
-    """A power of two: pieces of about `PIECE_BYTES` of postings."""
+def piece_count(replies: list[Record]) -> int:
+    """A power of two: pieces of about `PIECE_CHARS` of the replies' text."""
+    chars = sum(len(record.head) + len(record.body) for record in replies)
     count = MIN_PIECES
-    while count < MAX_PIECES and count * PIECE_BYTES < posting_bytes:
+    while count < MAX_PIECES and count * PIECE_CHARS < chars:
         count *= 2
     return count
 
@@ -188,16 +201,23 @@ def offline_files(records: list[Record]) -> Iterator[tuple[str, bytes]]:
     replies = ordered(records)
     postings = {name: _Postings() for name in FIELDS}
     for number, record in enumerate(replies):
-        postings["h"].add(number, gram_counts(fold(record.head)).items())
-        postings["b"].add(number, gram_counts(fold(record.body)).items())
-        postings["f"].add(number, ((g, 1) for g in gram_counts(filter_text(record.filters))))
-    total = sum(len(p.data(gram)) for p in postings.values() for gram in p.lists)
-    count = piece_count(total)
+        for name, counts in _field_grams(record).items():
+            postings[name].add(number, counts)
+    count = piece_count(replies)
     base = _base_script(replies, count)
     yield from _term_pieces(postings, count)
     del postings
     yield from _record_pieces(replies)
     yield OFFLINE_INDEX, base  # (last: the base is never newer than the pieces it names)
+
+
+def _field_grams(record: Record) -> dict[str, Iterable[tuple[str, int]]]:
+    """By field, the n-grams of a reply with how often each occurs (not yet capped)."""
+    return {
+        "h": gram_counts(fold(record.head)).items(),
+        "b": gram_counts(fold(record.body)).items(),
+        "f": ((gram, 1) for gram in gram_counts(filter_text(record.filters))),
+    }
 
 
 def _pack(data: bytes) -> str:
@@ -258,13 +278,16 @@ def _filter_column(replies: list[Record], key: str) -> dict[str, object]:
 
 def _term_pieces(postings: dict[str, _Postings], count: int) -> Iterator[tuple[str, bytes]]:
     grams = sorted(set().union(*(p.lists for p in postings.values())))
-    width = len(f"{count - 1:x}")
     pieces: list[list[str]] = [[] for _ in range(count)]
     for gram in grams:
         pieces[gram_hash(gram) & (count - 1)].append(gram)
     for number, members in enumerate(pieces):
-        name = f"t/{number:0{width}x}"
+        name = _term_piece_name(number, count)
         yield f"{PIECES_DIR}/{name}.js", _piece_script(name, _term_piece(members, postings))
+
+
+def _term_piece_name(number: int, count: int) -> str:
+    return f"t/{number:0{len(f'{count - 1:x}')}x}"
 
 
 def _term_piece(grams: list[str], postings: dict[str, _Postings]) -> bytes:
@@ -272,9 +295,7 @@ def _term_piece(grams: list[str], postings: dict[str, _Postings]) -> bytes:
     bytes and the list (gap, count pairs as varints)."""
     out = bytearray()
     for gram in grams:
-        _varint(len(gram), out)
-        for char in gram:
-            _varint(ord(char), out)
+        _gram_header(gram, out)
         for name in FIELDS:
             data = postings[name].data(gram)
             _varint(len(data), out)
@@ -282,12 +303,111 @@ def _term_piece(grams: list[str], postings: dict[str, _Postings]) -> bytes:
     return bytes(out)
 
 
+def _gram_header(gram: str, out: bytearray) -> None:
+    _varint(len(gram), out)
+    for char in gram:
+        _varint(ord(char), out)
+
+
 def _record_pieces(replies: list[Record]) -> Iterator[tuple[str, bytes]]:
-    for start in range(0, len(replies), GROUP):
-        group = replies[start : start + GROUP]
-        entries = [[r.path, r.meta, r.head, r.body] for r in group]
-        name = f"r/{start // GROUP}"
-        yield f"{PIECES_DIR}/{name}.js", _piece_script(name, _json(entries))
+    for number in range(0, (len(replies) + GROUP - 1) // GROUP):
+        yield _record_piece(replies, number)
+
+
+def _record_piece(replies: list[Record], number: int) -> tuple[str, bytes]:
+    group = replies[number * GROUP : (number + 1) * GROUP]
+    entries = [[r.path, r.meta, r.head, r.body] for r in group]
+    name = f"r/{number}"
+    return f"{PIECES_DIR}/{name}.js", _piece_script(name, _json(entries))
+
+
+# -- the patch after an edit ----------------------------------------------------------------
+
+Edits = dict[str, dict[str, dict[int, int]]]
+"""By n-gram, by field: the replies (by number) whose count changed, and the new count
+(0: the reply no longer holds it)."""
+
+
+def patched_files(
+    output: Path, before: list[Record], after: list[Record]
+) -> list[tuple[str, bytes]] | None:
+    """The files in which the index of `after` differs from the index of `before` that
+    `output` holds, made by patching that index's pieces: each file exactly as
+    `offline_files(after)` makes it. The patch goes by reply number: each number whose
+    reply is not the same is changed. None when the whole index is to be made instead:
+    a reply was removed, the number of index pieces changed, more than a few numbers
+    changed (a reply moved by its new date moves every one after it), or a piece cannot
+    be read."""
+    old, new = ordered(before), ordered(after)
+    if len(new) < len(old):
+        return None
+    count = piece_count(new)
+    changed = [n for n in range(len(new)) if n >= len(old) or old[n] != new[n]]
+    if count != piece_count(old) or len(changed) > max(PATCHED_FROM, len(new) // PATCHED_SHARE):
+        return None
+    by_piece: dict[int, Edits] = {}
+    for gram, fields in _edits(old, new, changed).items():
+        by_piece.setdefault(gram_hash(gram) & (count - 1), {})[gram] = fields
+    files = []
+    for number, edits in sorted(by_piece.items()):
+        name = _term_piece_name(number, count)
+        path = f"{PIECES_DIR}/{name}.js"
+        try:
+            found, data = decode_piece((output / path).read_bytes())
+        except (OSError, ValueError):
+            return None
+        if found != name:
+            return None
+        files.append((path, _piece_script(name, _patched(data, edits))))
+    files += [_record_piece(new, group) for group in sorted({n // GROUP for n in changed})]
+    files.append((OFFLINE_INDEX, _base_script(new, count)))
+    return files
+
+
+def _edits(old: list[Record], new: list[Record], changed: list[int]) -> Edits:
+    edits: Edits = {}
+    for number in changed:
+        before = _capped(old[number]) if number < len(old) else dict.fromkeys(FIELDS, {})
+        after = _capped(new[number])
+        for name in FIELDS:
+            was, now = before[name], after[name]
+            for gram in was.keys() | now.keys():
+                if was.get(gram) != now.get(gram):
+                    fields = edits.setdefault(gram, {})
+                    fields.setdefault(name, {})[number] = now.get(gram, 0)
+    return edits
+
+
+def _capped(record: Record) -> dict[str, dict[str, int]]:
+    """By field, a reply's n-grams with their counts as the postings hold them."""
+    return {
+        name: {gram: min(count, CAP) for gram, count in counts}
+        for name, counts in _field_grams(record).items()
+    }
+
+
+def _patched(data: bytes, edits: Edits) -> bytes:
+    """A term piece's data with the `edits` made: its n-grams in order, a new one in its
+    place, one that no reply holds any more left out."""
+    entries = dict(_piece_entries(data))
+    for gram, fields in edits.items():
+        lists = list(entries.get(gram, (b"",) * len(FIELDS)))
+        for i, name in enumerate(FIELDS):
+            if name in fields:
+                counts = dict(_decode_list(lists[i]))
+                counts.update(fields[name])
+                lists[i] = _encode_list(sorted((n, c) for n, c in counts.items() if c))
+        if any(lists):
+            entries[gram] = tuple(lists)
+        else:
+            entries.pop(gram, None)
+    out = bytearray()
+    for gram in sorted(entries):
+        _gram_header(gram, out)
+        for encoded in entries[gram]:
+            _varint(len(encoded), out)
+            out += encoded
+    return bytes(out)
 
 
 @dataclass(frozen=True)
@@ -314,6 +434,26 @@ def write_offline_index(output: Path, files: Iterable[tuple[str, bytes]]) -> Wri
     return Written(len(paths), size, written)
 
 
+def write_patch(output: Path, files: list[tuple[str, bytes]], before: Written) -> Written:
+    """Write the files of a patch (`patched_files`) over the index `before` describes. The
+    base is removed first and written last: a patch cut short leaves no base, and the next
+    build, finding none, makes the whole index (a patch over a half-patched index would
+    keep what the cut one changed)."""
+    sizes = {path: _size(output / path) for path, _ in files}
+    (output / OFFLINE_INDEX).unlink(missing_ok=True)
+    written = sum(write_if_changed(output / path, data) for path, data in files)
+    added = sum(1 for path, _ in files if sizes[path] is None)
+    grown = sum(len(data) - (sizes[path] or 0) for path, data in files)
+    return Written(before.files + added, before.size + grown, written)
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
 def decode_piece(script: bytes) -> tuple[str, bytes]:
     """The name and the data of a piece script (for tests and benchmarks)."""
     found = re.fullmatch(rb'ReplyArchiveOffline\.add\("([^"]+)","([^"]*)"\);\n', script)
@@ -333,30 +473,55 @@ def decode_base(script: bytes) -> dict[str, object]:
 
 def decode_terms(data: bytes) -> dict[str, dict[str, list[tuple[int, int]]]]:
     """A term piece's data: each n-gram's (reply number, count) lists by field."""
-    grams: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    return {
+        gram: {name: list(_decode_list(data)) for name, data in zip(FIELDS, lists, strict=True)}
+        for gram, lists in _piece_entries(data)
+    }
+
+
+def _piece_entries(data: bytes) -> Iterator[tuple[str, tuple[bytes, ...]]]:
+    """A term piece's n-grams, in order, each with its lists by field, still encoded."""
     at = 0
-
-    def varint() -> int:
-        nonlocal at
-        value, shift = 0, 0
-        while True:
-            byte = data[at]
-            at += 1
-            value |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                return value
-
     while at < len(data):
-        gram = "".join(chr(varint()) for _ in range(varint()))
-        lists: dict[str, list[tuple[int, int]]] = {}
-        for name in FIELDS:
-            end = varint() + at
-            number, pairs = -1, []
-            while at < end:
-                number += varint()
-                pairs.append((number, data[at]))
-                at += 1
-            lists[name] = pairs
-        grams[gram] = lists
-    return grams
+        length, at = _read_varint(data, at)
+        units = []
+        for _ in range(length):
+            unit, at = _read_varint(data, at)
+            units.append(chr(unit))
+        lists = []
+        for _ in FIELDS:
+            size, at = _read_varint(data, at)
+            lists.append(data[at : at + size])
+            at += size
+        yield "".join(units), tuple(lists)
+
+
+def _decode_list(data: bytes) -> Iterator[tuple[int, int]]:
+    """A list's (reply number, count) pairs."""
+    at, number = 0, -1
+    while at < len(data):
+        gap, at = _read_varint(data, at)
+        number += gap
+        yield number, data[at]
+        at += 1
+
+
+def _encode_list(pairs: Iterable[tuple[int, int]]) -> bytes:
+    """(reply number, count) pairs, by number, as `_Postings` writes them."""
+    out, last = bytearray(), -1
+    for number, count in pairs:
+        _varint(number - last, out)
+        out.append(count)
+        last = number
+    return bytes(out)
+
+
+def _read_varint(data: bytes, at: int) -> tuple[int, int]:
+    value, shift = 0, 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, at

@@ -243,7 +243,7 @@ def test_the_fold_and_the_hash_are_the_pages_own() -> None:
 
 
 @pytest.mark.slow
-def test_an_unchanged_site_makes_no_offline_index_and_an_edit_remakes_it(
+def test_an_unchanged_site_makes_no_offline_index_and_an_edit_patches_it(
     tmp_path: Path, sample_archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = tmp_path / "out"
@@ -254,12 +254,11 @@ def test_an_unchanged_site_makes_no_offline_index_and_an_edit_remakes_it(
     made = search.offline.offline_files
 
     def refused(records: list[Record]) -> Any:
-        raise AssertionError("the offline index is made again")
+        raise AssertionError("the offline index is made whole again")
 
     monkeypatch.setattr(search.offline, "offline_files", refused)
     again = search.index_site(output, Config(), pagefind=False, store=store)
     assert again.offline_written == 0 and again.offline_files == first.offline_files
-    monkeypatch.setattr(search.offline, "offline_files", made)
     page = output / WUHAI
     html = page.read_text(encoding="utf-8")
     page.write_text(html.replace("</article>", "<p>鸬鹚捕鱼</p></article>", 1), "utf-8")
@@ -267,6 +266,17 @@ def test_an_unchanged_site_makes_no_offline_index_and_an_edit_remakes_it(
     assert 0 < edited.offline_written < edited.offline_files
     _, data = decode_piece((output / PIECES_DIR / "r" / "0.js").read_bytes())
     assert "鸬鹚捕鱼" in json.loads(data)[1][3]
+    whole = dict(made(read_records(output)))
+    assert {path: (output / path).read_bytes() for path in whole} == whole
+    assert edited.offline_files == len(whole)
+    assert edited.offline_bytes == sum(map(len, whole.values()))
+    (output / OFFLINE_INDEX).unlink()  # (as a patch cut short leaves it)
+    page.write_text(html, "utf-8")
+    monkeypatch.setattr(search.offline, "offline_files", made)
+    monkeypatch.setattr(search.offline, "patched_files", refused)
+    search.index_site(output, Config(), pagefind=False, store=store)  # made whole
+    whole = dict(made(read_records(output)))
+    assert {path: (output / path).read_bytes() for path in whole} == whole
 
 
 @pytest.mark.pagefind
