@@ -144,7 +144,7 @@ class Config:
         return self.base_url.rstrip("/") + "/" + path
 
 
-RETIRED = MappingProxyType(
+RETIRED_HINTS = MappingProxyType(
     {
         "offline_search_budget": "the offline search now holds every reply's text and loads"
         " what a query needs: remove the line from site.toml",
@@ -245,8 +245,8 @@ def _config_from(
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         line = lines.get(key, 0)
-        if key in RETIRED:
-            problems.append(warning(path, line, f"`{key}` is no longer used", RETIRED[key]))
+        if key in RETIRED_HINTS:
+            problems.append(warning(path, line, f"`{key}` is no longer used", RETIRED_HINTS[key]))
         elif key not in known:
             problems.append(_unknown_key(path, line, key, known))
         elif key == "outcomes":

@@ -6,13 +6,14 @@ new one, never half of one. A write that fails removes its temporary file; one k
 leaves a `.<name>.<pid>.<token>.tmp` beside the target (`is_temporary` knows the name: the
 watcher ignores such files, the output gate clears them from its own folder).
 `create_atomic` makes a file that must not exist yet (the machine's secret) the same way,
-linking instead of renaming.
+linking instead of renaming; `link_atomic` replaces a file with a hard link to another.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 TEMPORARY_SUFFIX = ".tmp"
@@ -57,6 +58,21 @@ def create_atomic(path: Path, data: bytes, *, mode: int = 0o666) -> bool:
             os.close(handle)
         temporary.unlink(missing_ok=True)
     return True
+
+
+def link_atomic(source: Path, path: Path) -> None:
+    """Replace `path` with a hard link to `source` in one rename (a copy of it when the two
+    are on different file systems); the folder must exist."""
+    temporary = path.with_name(_temporary_name(path.name))
+    try:
+        try:
+            os.link(source, temporary)
+        except OSError:
+            shutil.copyfile(source, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def write_if_changed(path: Path, data: bytes | str) -> bool:

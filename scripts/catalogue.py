@@ -68,8 +68,11 @@ def _texts_of(node: ast.AST) -> list[ast.expr]:
         name = getattr(target, "id", "")
         if name in NAMES:
             return [node.value]
-        if name.endswith("_HINTS") and isinstance(node.value, ast.Dict):
-            return list(node.value.values)
+        table = node.value
+        if isinstance(table, ast.Call) and len(table.args) == 1:  # MappingProxyType({...})
+            table = table.args[0]
+        if name.endswith("_HINTS") and isinstance(table, ast.Dict):
+            return list(table.values)
     return []
 
 

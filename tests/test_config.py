@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builder import i18n
 from builder.config import Config, load_config
 
 
@@ -46,6 +47,12 @@ def test_a_retired_key_of_an_older_site_toml_is_a_warning_and_nothing_else(
     assert "`offline_search_budget` is no longer used" in problem.message
     assert "remove the line" in problem.hint
     assert loaded.config.title == "x"
+    try:
+        i18n.use("zh_CN")
+        assert i18n.translate(problem.message) == "`offline_search_budget` 已不再使用"
+        assert "请从 site.toml 中删除这一行" in i18n.translate(problem.hint)
+    finally:
+        i18n.use("en")
 
 
 def test_a_wrong_type_is_an_error_at_its_line(tmp_path: Path) -> None:

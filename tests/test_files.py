@@ -151,3 +151,26 @@ def test_a_new_file_that_fails_halfway_is_never_seen_under_its_name(
     with pytest.raises(OSError, match="No space"):
         create_atomic(tmp_path / "secret", b"thirty-two bytes, never half")
     assert _names(tmp_path) == []
+
+
+def test_a_link_replaces_the_file_with_the_source_itself_or_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, target = tmp_path / "shard.bin", tmp_path / "merged.bin"
+    source.write_bytes(b"fragment")
+    target.write_bytes(b"old")
+    files.link_atomic(source, target)
+    assert target.samefile(source)
+    assert _names(tmp_path) == ["merged.bin", "shard.bin"]
+
+    def other_file_system(src: object, dst: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(files.os, "link", other_file_system)
+    copy = tmp_path / "copy.bin"
+    files.link_atomic(source, copy)
+    assert copy.read_bytes() == b"fragment" and not copy.samefile(source)
+    with pytest.raises(FileNotFoundError):
+        files.link_atomic(tmp_path / "missing.bin", target)
+    assert target.samefile(source)  # the file as it was, and no temporary left
+    assert _names(tmp_path) == ["copy.bin", "merged.bin", "shard.bin"]

@@ -14,7 +14,6 @@ Both folders are written here, not by the output gate (see `output.KEPT_FOLDERS`
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +25,7 @@ from builder.config import Config
 from builder.errors import Problem, warning
 from builder.search import offline
 from builder.search.merge import Bundle, MergeError, merge_bundles
-from builder.search.records import Pages, Record, read_pages, records_of
+from builder.search.records import Pages, Record, fingerprint, read_pages, records_of
 from builder.search.shards import (
     BUNDLE_LIST,
     GROUP_PAGES,
@@ -158,11 +157,7 @@ def write_offline_index(
 
 def _offline_key(pages: Pages) -> bytes:
     """The fingerprint of the pages an offline index is made from."""
-    fingerprint = hashlib.blake2b(digest_size=16)
-    for path in sorted(pages):
-        if pages[path].record is not None:
-            fingerprint.update(path.encode() + b"\0" + pages[path].digest)
-    return fingerprint.digest()
+    return fingerprint((p, pages[p].digest) for p in sorted(pages) if pages[p].record is not None)
 
 
 def extended_binary() -> Path | None:
@@ -263,10 +258,7 @@ def merge_shards(
 
 def merge_key(shards: dict[str, bytes]) -> bytes:
     """The fingerprint of a merged bundle: its shards, in order, and their fingerprints."""
-    digest = hashlib.blake2b(digest_size=16)
-    for name, fingerprint in shards.items():
-        digest.update(name.encode() + b"\0" + fingerprint)
-    return digest.digest()
+    return fingerprint(shards.items())
 
 
 def _pagefind_problem(output: Path, message: str) -> Problem:

@@ -40,19 +40,16 @@ import gzip
 import hashlib
 import heapq
 import json
-import os
-import pickle
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from subprocess import PIPE
 from typing import Any
 
 import cbor2
+
+from builder.files import link_atomic, write_atomic, write_if_changed
+from builder.parallel import WorkerFailed, in_processes
 
 SIGNATURE = b"pagefind_dcd"
 CHUNK_SIZE = 20_000
@@ -187,34 +184,19 @@ class _Writer:
         except OSError:
             pass
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.unlink(missing_ok=True)
-        try:
-            os.link(source, temporary)
-        except OSError:
-            if same:
-                return  # another file system: the copy there is right
-            shutil.copyfile(source, temporary)
-        temporary.replace(target)
+        link_atomic(source, target)
         self.written += 0 if same else 1
 
     def file(self, name: str, data: bytes) -> None:
         """A file named otherwise than by its hash: written when its bytes changed."""
         path = self.target / name
         self.kept.add(path)
-        try:
-            if path.read_bytes() == data:
-                return
-        except OSError:
-            pass
-        self._replace(path, data)
+        self.written += write_if_changed(path, data)
 
     def _replace(self, path: Path, data: bytes) -> None:
         self.kept.add(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        write_atomic(path, data)
         self.written += 1
 
 
@@ -354,42 +336,15 @@ def _index(shards: list[_Shard], writer: _Writer, workers: int) -> list[list[str
     return ranges
 
 
-WORKER = "from builder.search.merge import work; work()"
+WORKER = "builder.search.merge:_write_chunks"
+"""What each merge process runs (`parallel.in_processes`)."""
 
 
 def _in_processes(tasks: list[_Task]) -> list[tuple[list[list[str]], set[Path], int]]:
-    """Each task in a Python process of its own (not `multiprocessing`, whose start
-    methods fork a threaded process or import the caller's main module again)."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    command = [sys.executable, "-c", WORKER]
-    started: list[subprocess.Popen[bytes]] = []
     try:
-        for _ in tasks:
-            started.append(
-                subprocess.Popen(command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=environment)
-            )
-        with ThreadPoolExecutor(max_workers=len(started)) as pool:  # (every pipe at once)
-            finished = list(pool.map(lambda p, t: p.communicate(pickle.dumps(t)), started, tasks))
-    finally:  # (an error or an interruption: no worker is left writing into the bundle)
-        for process in started:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
-    results = []
-    for process, (output, errors) in zip(started, finished, strict=True):
-        if process.returncode != 0:
-            lines = errors.decode(errors="replace").strip().splitlines()
-            raise MergeError(f"a merge worker failed: {' / '.join(lines[-2:])}")
-        results.append(pickle.loads(output))
-    return results
-
-
-def work() -> None:
-    """A worker process: one pickled `_Task` in, its `_write_chunks` result out."""
-    task = pickle.load(sys.stdin.buffer)
-    pickle.dump(_write_chunks(task), sys.stdout.buffer)
+        return in_processes(WORKER, tasks)
+    except WorkerFailed as error:
+        raise MergeError(f"a merge worker failed: {error}") from error
 
 
 def _splits(shards: list[_Shard], workers: int) -> list[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -287,6 +287,15 @@ def indexed_digest(data: bytes, record: Record | None) -> bytes:
         return hashlib.blake2b(data, digest_size=16).digest()
     digest = hashlib.blake2b(repr(record).encode(), digest_size=16)
     digest.update(b"\0".join(_INDEX_MARKUP.findall(data)))
+    return digest.digest()
+
+
+def fingerprint(named: Iterable[tuple[str, bytes]], key: bytes = b"") -> bytes:
+    """The digest of `key` and of (name, digest) pairs in order: what a shard, a merged
+    bundle and the offline index were made from (its pages, or its shards)."""
+    digest = hashlib.blake2b(key, digest_size=16)
+    for name, part in named:
+        digest.update(name.encode() + b"\0" + part)
     return digest.digest()
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from builder.files import write_if_changed
 from builder.output import HIDDEN
-from builder.search.records import Pages
+from builder.search.records import Pages, fingerprint
 
 PAGEFIND_DIR = "pagefind"
 """The merged bundle, what the browser reads."""
@@ -123,7 +123,8 @@ def plan_shards(pages: Pages, indexer: Indexer) -> list[Shard]:
     shards = []
     for name, members in zip(names, [*runs, *undated_runs], strict=True):
         paths = tuple(sorted(path for _, path in members))
-        shards.append(Shard(name, paths, _fingerprint(key, paths, pages)))
+        made_of = fingerprint(((path, pages[path].digest) for path in paths), key)
+        shards.append(Shard(name, paths, made_of))
     return [*reversed(shards[: len(runs)]), *shards[len(runs) :]]
 
 
@@ -183,13 +184,6 @@ def shard_name(published: str) -> str:
     """The year of a `published` key, or `UNDATED`."""
     year = published[:4]
     return year if len(year) == 4 and year.isascii() and year.isdigit() else UNDATED
-
-
-def _fingerprint(key: bytes, paths: Iterable[str], pages: Pages) -> bytes:
-    digest = hashlib.blake2b(key, digest_size=16)
-    for path in paths:
-        digest.update(path.encode() + b"\0" + pages[path].digest)
-    return digest.digest()
 
 
 def index_shard(output: Path, shard: Shard, indexer: Indexer) -> str:

@@ -378,7 +378,14 @@ def test_a_failing_merge_process_stops_the_others(
     sharded: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     many = _many_chunks(sharded[0], tmp_path / "many", monkeypatch)
-    failing = "import sys; sys.stderr.write('x' * 200000); 1/0"  # (more than a pipe holds)
-    monkeypatch.setattr(merge_module, "WORKER", failing)
+    monkeypatch.setattr(merge_module, "WORKER", f"{__name__}:{_fail_loudly.__name__}")
     with pytest.raises(MergeError, match="a merge worker failed: .*ZeroDivisionError"):
         merge_bundles([many], tmp_path / "failed", workers=2)
+
+
+def _fail_loudly(task: object) -> None:
+    """A merge process that fails after writing more than a pipe holds to stderr."""
+    import sys
+
+    sys.stderr.write("x" * 200_000)
+    1 / 0  # noqa: B018

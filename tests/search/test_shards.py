@@ -218,6 +218,22 @@ def test_a_shard_without_replies_loses_its_bundle_and_an_old_layout_is_cleared(
     assert not set(fragment_urls(bundle)) & set(urls)
 
 
+@pytest.mark.pagefind
+def test_a_site_left_with_no_page_to_index_lists_no_bundle(
+    site: Path, tmp_path: Path, small_shards: None
+) -> None:
+    store = CacheStore(tmp_path / "cache")
+    search.index_site(site, Config(), store=store)
+    assert merged_bundles(site)
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        page.write_text(html.replace(" data-pagefind-body", ""), "utf-8")
+    report = search.index_site(site, Config(), store=store)
+    assert any("no page is marked for search" in p.message for p in report.problems)
+    assert merged_bundles(site) == []  # the old bundles would find pages no longer indexed
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["bundles.json"]
+
+
 @pytest.mark.slow
 @pytest.mark.pagefind
 def test_a_failing_shard_keeps_its_old_bundle_and_is_retried(
