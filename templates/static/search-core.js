@@ -261,7 +261,25 @@
     };
   }
 
+  // A classic script added at run time: what loads from file:// as well as over http.
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () {
+        script.remove();
+        resolve();
+      };
+      script.onerror = function () {
+        script.remove();
+        reject(new Error("cannot load " + src));
+      };
+      document.head.appendChild(script);
+    });
+  }
+
   global.ReplyArchiveSearch = {
+    loadScript: loadScript,
     FILTERS: FILTERS,
     useFilters: useFilters,
     TEXT_FILTERS: TEXT_FILTERS,

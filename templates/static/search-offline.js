@@ -12,22 +12,6 @@
   var BATCH = 20; // candidates checked at once (their records' pieces load together)
   var CHECK_ALL = 8; // pieces: when the unchecked candidates fit in as many, check them all
 
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var script = document.createElement("script");
-      script.src = src;
-      script.onload = function () {
-        script.remove();
-        resolve();
-      };
-      script.onerror = function () {
-        script.remove();
-        reject(new Error("cannot load " + src));
-      };
-      document.head.appendChild(script);
-    });
-  }
-
   function inflate(base64) {
     var binary = atob(base64);
     var bytes = new Uint8Array(binary.length);
@@ -124,7 +108,7 @@
     if (typeof DecompressionStream === "undefined") {
       return Promise.reject(new Error("this browser cannot read the offline index"));
     }
-    return loadScript(this.indexUrl)
+    return S.loadScript(this.indexUrl)
       .then(function () {
         var data = global.ReplyArchiveOffline;
         if (!data || data.version !== 2 || !data.data) throw new Error("no offline index");
@@ -172,7 +156,7 @@
     };
     var src = new URL(this.info.pieces + name + ".js", this.indexUrl).href;
     this.loaded.push(name);
-    this.pieces[name] = loadScript(src).then(function () {
+    this.pieces[name] = S.loadScript(src).then(function () {
       return packed;
     }).then(function (data) {
       return name.charAt(0) === "t" ? inflate(data).then(function (bytes) {

@@ -55,16 +55,23 @@
     });
   };
 
+  // Each engine's script is loaded only when that engine is chosen: a page served over
+  // http(s) does not fetch the offline engine, one opened from disk not Pagefind's.
   Page.prototype.chooseEngine = function () {
     var container = this.container;
     var root = this.root;
+    var address = function (name) {
+      return new URL(container.getAttribute(name), location.href).href;
+    };
     var offline = function () {
-      var url = new URL(container.getAttribute("data-offline-index"), location.href).href;
-      return new S.OfflineEngine(url, root).load();
+      return S.loadScript(address("data-offline-engine")).then(function () {
+        return new S.OfflineEngine(address("data-offline-index"), root).load();
+      });
     };
     if (location.protocol === "file:") return offline();
-    var bundles = new URL(container.getAttribute("data-pagefind-bundles"), location.href).href;
-    return new S.HostedEngine(bundles, root).load().catch(offline);
+    return S.loadScript(address("data-pagefind-engine")).then(function () {
+      return new S.HostedEngine(address("data-pagefind-bundles"), root).load();
+    }).catch(offline);
   };
 
   Page.prototype.describeEngine = function (engine) {

@@ -81,6 +81,8 @@ def test_a_query_loads_only_the_pieces_it_needs(
     assert 1 <= len(terms) <= grams == 5  # one piece per pair of characters at most
     assert 1 <= len(records) <= 20
     assert len(names) == 1 + len(terms) + len(records)
+    scripts = [url.rsplit("/", 1)[1].split("?")[0] for url in requested if "/static/" in url]
+    assert "search-offline.js" in scripts and "search-pagefind.js" not in scripts
     on_disk = sum(1 for _ in (site / PIECES_DIR).rglob("*.js"))
     assert len(names) * 5 < on_disk  # 23 of 228 files here
     engine = page.evaluate("window.ReplyArchiveSearch.page.engine.loaded")

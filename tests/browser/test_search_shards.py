@@ -145,11 +145,14 @@ def test_a_first_query_fetches_only_the_fragments_of_the_results_it_shows(
     # 答复 is one Chinese word, so Pagefind's answer needs no check: the page reads the 20
     # results it shows and no other; more are read when the reader asks for them.
     fetched = fragments_fetched(page)
+    scripts: list[str] = []
+    page.context.on("request", lambda r: scripts.append(r.url.rsplit("/", 1)[1].split("?")[0]))
     page.goto(http_server(years_site) + "search.html?q=" + quote("答复"))
     settle(page)
     page.wait_for_timeout(500)
     assert page.locator(".search-result").count() == 20
     assert len(fetched) == 20
+    assert "search-pagefind.js" in scripts and "search-offline.js" not in scripts
     assert f"找到 {REPLIES} 件答复，显示前 20 件" in page.inner_text(".search-status")
     page.locator(".search-more").click()
     page.wait_for_function("document.querySelectorAll('.search-result').length > 20")
