@@ -148,10 +148,11 @@ def write_offline_index(
         made_from, written = before.offline
         if made_from == key:
             return key, replace(written, written=0)
-        if _offline_key(before.pages) == made_from:  # (the pages of the index in place)
-            patch = offline.patched_files(output, records_of(before.pages), records)
-            if patch is not None:
-                return key, offline.write_patch(output, patch, written)
+        # `before.pages` are the pages the index in place was made from: a run saves them
+        # with it, in one state, and saves nothing when it fails.
+        patch = offline.patched_files(output, records_of(before.pages), records)
+        if patch is not None:
+            return key, offline.write_patch(output, patch, written)
     return key, offline.write_offline_index(output, offline.offline_files(records))
 
 
