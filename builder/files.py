@@ -60,19 +60,23 @@ def create_atomic(path: Path, data: bytes, *, mode: int = 0o666) -> bool:
     return True
 
 
-def link_atomic(source: Path, path: Path) -> None:
-    """Replace `path` with a hard link to `source` in one rename (a copy of it when the two
-    are on different file systems); the folder must exist."""
+def link_atomic(source: Path, path: Path, *, copy: bool = True) -> bool:
+    """Replace `path` with a hard link to `source` in one rename, or with a copy of it when
+    the two are on file systems that cannot link them (unless not to `copy`: then `path`
+    is left as it is); whether `path` was replaced. The folder must exist."""
     temporary = path.with_name(_temporary_name(path.name))
     try:
         try:
             os.link(source, temporary)
         except OSError:
+            if not copy:
+                return False
             shutil.copyfile(source, temporary)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return True
 
 
 def write_if_changed(path: Path, data: bytes | str) -> bool:

@@ -63,11 +63,15 @@ def in_processes(entry: str, tasks: Sequence[object]) -> list[Any]:
     """`entry` (`module:function`) called on each of `tasks` at once, each in a Python
     process of its own (not `multiprocessing`, whose start methods fork a threaded process
     or import the caller's main module again): the results, in order. Tasks and results
-    go through pipes, pickled. When one fails, or on an interruption, none is left running."""
+    go through pipes, pickled. When one fails, it is reported once all have ended; on an
+    interruption, the others are killed: none is left running."""
+    if not tasks:
+        return []
     package_root = str(Path(__file__).resolve().parents[1])
     paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    command = [sys.executable, "-c", _WORKER, entry]
+    # -P: not the current folder first on the path (a `builder/` there is not this package).
+    command = [sys.executable, "-P", "-c", _WORKER, entry]
     started: list[subprocess.Popen[bytes]] = []
     try:
         for _ in tasks:
@@ -86,7 +90,10 @@ def in_processes(entry: str, tasks: Sequence[object]) -> list[Any]:
         if process.returncode != 0:
             lines = errors.decode(errors="replace").strip().splitlines()
             raise WorkerFailed(" / ".join(lines[-2:]))
-        results.append(pickle.loads(output))
+        try:
+            results.append(pickle.loads(output))
+        except (pickle.UnpicklingError, EOFError, ValueError) as error:
+            raise WorkerFailed(f"no result: {error}") from error
     return results
 
 

@@ -168,9 +168,17 @@ def test_a_link_replaces_the_file_with_the_source_itself_or_a_copy(
 
     monkeypatch.setattr(files.os, "link", other_file_system)
     copy = tmp_path / "copy.bin"
-    files.link_atomic(source, copy)
+    assert files.link_atomic(source, copy)
     assert copy.read_bytes() == b"fragment" and not copy.samefile(source)
-    with pytest.raises(FileNotFoundError):
-        files.link_atomic(tmp_path / "missing.bin", target)
-    assert target.samefile(source)  # the file as it was, and no temporary left
+    copy.write_bytes(b"kept")
+    assert not files.link_atomic(source, copy, copy=False)  # (no link: left as it is)
+    assert copy.read_bytes() == b"kept"
+
+    def rename_fails(src: object, dst: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(files.os, "replace", rename_fails)
+    with pytest.raises(OSError):
+        files.link_atomic(source, target)
+    assert target.samefile(source)  # the file as it was, and its temporary removed
     assert _names(tmp_path) == ["copy.bin", "merged.bin", "shard.bin"]

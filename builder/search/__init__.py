@@ -23,6 +23,8 @@ from typing import Protocol
 
 from builder.config import Config
 from builder.errors import Problem, warning
+from builder.files import write_atomic
+from builder.output import HIDDEN
 from builder.search import offline
 from builder.search.merge import Bundle, MergeError, merge_bundles
 from builder.search.records import Pages, Record, fingerprint, read_pages, records_of
@@ -44,6 +46,8 @@ from builder.search.shards import (
 )
 from builder.timing import timed
 
+OFFLINE_MADE = f"{HIDDEN}/offline-index.made"
+"""The fingerprint of the pages the offline index in place was made from, written last."""
 STATE_KEY = "search"
 """What `SearchState` is kept as; the store adds the digest of the builder's code to it
 (`build.cache.code_key`), so a new version of any module indexes afresh."""
@@ -140,20 +144,51 @@ def write_offline_index(
     output: Path, pages: Pages, records: list[Record], before: SearchState | None = None
 ) -> tuple[bytes, offline.Written]:
     """Write the offline index of `records` (read from `pages`), unless the index in place
-    was written `before` from the same pages: then nothing is made; or patch it, when it
-    was written from pages of which only a few changed (at 100,000 replies making the whole
-    index takes minutes of CPU, a patch about a second)."""
+    was written from the same pages: then nothing is made; or patch it, when it was written
+    from the pages `before` holds and only a few of them changed (at 100,000 replies making
+    the whole index takes minutes of CPU, a patch about a second).
+
+    What the index in place was made from is the fingerprint in `output/OFFLINE_MADE`, not
+    only what the cache says: the file is removed before anything of the index is written
+    and written after all of it, so a run cut short (or one whose state was not saved)
+    leaves no file or another fingerprint than the cache's, and the next run makes the whole
+    index rather than patching one it does not know."""
     key = _offline_key(pages)
-    if before is not None and before.offline and (output / offline.OFFLINE_INDEX).is_file():
-        made_from, written = before.offline
-        if made_from == key:
-            return key, replace(written, written=0)
-        # `before.pages` are the pages the index in place was made from: a run saves them
-        # with it, in one state, and saves nothing when it fails.
-        patch = offline.patched_files(output, records_of(before.pages), records)
-        if patch is not None:
-            return key, offline.write_patch(output, patch, written)
-    return key, offline.write_offline_index(output, offline.offline_files(records))
+    known = _index_in_place(output, before)
+    if known is not None and known[0] == key:
+        return key, replace(known[1], written=0)
+    made = output / OFFLINE_MADE
+    made.unlink(missing_ok=True)
+    patch = offline.patched_files(output, records_of(known[2]), records) if known else None
+    if known is not None and patch is not None:
+        written = offline.write_patch(output, patch, known[1])
+    else:
+        written = offline.write_offline_index(output, offline.offline_files(records))
+    made.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(made, key.hex())
+    return key, written
+
+
+def _index_in_place(
+    output: Path, before: SearchState | None
+) -> tuple[bytes, offline.Written, Pages] | None:
+    """The fingerprint, figures and pages of the offline index in place, when the cache's
+    state `before` describes it (its fingerprint is the one in `OFFLINE_MADE`)."""
+    if before is None or before.offline is None:
+        return None
+    made_from, written = before.offline
+    if _read_or_empty(output / OFFLINE_MADE) != made_from.hex():
+        return None
+    if not (output / offline.OFFLINE_INDEX).is_file():
+        return None
+    return made_from, written, before.pages
+
+
+def _read_or_empty(path: Path) -> str:
+    try:
+        return path.read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return ""
 
 
 def _offline_key(pages: Pages) -> bytes:

@@ -184,8 +184,9 @@ class _Writer:
         except OSError:
             pass
         target.parent.mkdir(parents=True, exist_ok=True)
-        link_atomic(source, target)
-        self.written += 0 if same else 1
+        # (the same bytes where hard links cannot be made: the copy there is right)
+        if link_atomic(source, target, copy=not same):
+            self.written += 0 if same else 1
 
     def file(self, name: str, data: bytes) -> None:
         """A file named otherwise than by its hash: written when its bytes changed."""

@@ -354,11 +354,12 @@ def patched_files(
         path = f"{PIECES_DIR}/{name}.js"
         try:
             found, data = decode_piece((output / path).read_bytes())
-        except (OSError, ValueError):
+            patched = _patched(data, edits)
+        except (OSError, ValueError, EOFError, IndexError):  # (gone, or not a piece)
             return None
         if found != name:
             return None
-        files.append((path, _piece_script(name, _patched(data, edits))))
+        files.append((path, _piece_script(name, patched)))
     files += [_record_piece(new, group) for group in sorted({n // GROUP for n in changed})]
     files.append((OFFLINE_INDEX, _base_script(new, count)))
     return files
@@ -435,12 +436,11 @@ def write_offline_index(output: Path, files: Iterable[tuple[str, bytes]]) -> Wri
 
 
 def write_patch(output: Path, files: list[tuple[str, bytes]], before: Written) -> Written:
-    """Write the files of a patch (`patched_files`) over the index `before` describes. The
-    base is removed first and written last: a patch cut short leaves no base, and the next
-    build, finding none, makes the whole index (a patch over a half-patched index would
-    keep what the cut one changed)."""
+    """Write the files of a patch (`patched_files`) that changed, over the index `before`
+    describes (the base last, as always). A patch cut short is not patched over: the search
+    stage keeps the fingerprint of what the index in place was made from in a file it
+    removes first and writes last (`search.OFFLINE_MADE`)."""
     sizes = {path: _size(output / path) for path, _ in files}
-    (output / OFFLINE_INDEX).unlink(missing_ok=True)
     written = sum(write_if_changed(output / path, data) for path, data in files)
     added = sum(1 for path, _ in files if sizes[path] is None)
     grown = sum(len(data) - (sizes[path] or 0) for path, data in files)

@@ -1,4 +1,4 @@
-"""Pagefind's index in shards of 600 to 1,100 pages, each a range of publication time:
+"""Pagefind's index in shards of 250 to 1,100 pages, each a range of publication time:
 `.reply-archive/shards/<year or time of its oldest page>/` in the output, merged (see
 `search.merge`) into the few bundles the browser reads, `pagefind/<name of the oldest
 shard>/`, each consecutive shards of up to `GROUP_PAGES` pages.

@@ -56,20 +56,26 @@
   };
 
   // Each engine's script is loaded only when that engine is chosen: a page served over
-  // http(s) does not fetch the offline engine, one opened from disk not Pagefind's.
+  // http(s) does not fetch the offline engine, one opened from disk not Pagefind's. (A
+  // theme's own search.html made from an older one loads both itself: then none is.)
   Page.prototype.chooseEngine = function () {
     var container = this.container;
     var root = this.root;
     var address = function (name) {
       return new URL(container.getAttribute(name), location.href).href;
     };
+    var engine = function (name, script) {
+      if (S[name]) return Promise.resolve();
+      if (!container.hasAttribute(script)) return Promise.reject(new Error(script + "?"));
+      return S.loadScript(address(script));
+    };
     var offline = function () {
-      return S.loadScript(address("data-offline-engine")).then(function () {
+      return engine("OfflineEngine", "data-offline-engine").then(function () {
         return new S.OfflineEngine(address("data-offline-index"), root).load();
       });
     };
     if (location.protocol === "file:") return offline();
-    return S.loadScript(address("data-pagefind-engine")).then(function () {
+    return engine("HostedEngine", "data-pagefind-engine").then(function () {
       return new S.HostedEngine(address("data-pagefind-bundles"), root).load();
     }).catch(offline);
   };

@@ -3,6 +3,7 @@ under a sub-path) and from file:// (the offline index), the same answers."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -206,3 +207,22 @@ def test_without_any_index_the_page_says_search_is_unavailable(
     page.goto(site.resolve().as_uri() + "/search.html?q=" + quote("养老"))
     page.wait_for_function("document.querySelector('#search').dataset.searchMode === 'none'")
     assert "没有可用的搜索索引" in status(page)
+
+
+@pytest.mark.parametrize("protocol", ["http", "file"])
+def test_a_search_page_from_an_older_theme_that_loads_both_engines_still_searches(
+    page: Page, built_site: Path, http_server: ServeFolder, tmp_path: Path, protocol: str
+) -> None:
+    # An archive's own search.html made from the theme before the engines were loaded on
+    # demand: both engine scripts in <head>, no data-*-engine addresses.
+    old = tmp_path / "site"
+    shutil.copytree(built_site, old)
+    html = (old / "search.html").read_text(encoding="utf-8")
+    html = re.sub(r' data-(pagefind|offline)-engine="[^"]*"', "", html)
+    script = '<script src="static/search.js'
+    engines = '<script src="static/search-pagefind.js" defer></script>\n'
+    engines += '<script src="static/search-offline.js" defer></script>\n'
+    assert "-engine=" not in html and script in html
+    (old / "search.html").write_text(html.replace(script, engines + script, 1), "utf-8")
+    base = http_server(old) if protocol == "http" else old.resolve().as_uri() + "/"
+    assert sorted(search(page, base, "养老")) == sorted([WUHAI, QIANJIANG])

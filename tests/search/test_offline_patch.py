@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from builder.search import offline
 from builder.search.offline import (
     CAP,
     MIN_PIECES,
@@ -22,6 +23,8 @@ from builder.search.offline import (
     PIECE_CHARS,
     PIECES_DIR,
     Written,
+    _piece_script,
+    decode_piece,
     offline_files,
     patched_files,
     write_offline_index,
@@ -117,10 +120,14 @@ def whole(folder: Path, records: list[Record]) -> Written:
 
 
 @pytest.mark.slow
-def test_a_patched_index_is_the_whole_index_of_the_edited_archive(tmp_path: Path) -> None:
+def test_a_patched_index_is_the_whole_index_of_the_edited_archive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rng = random.Random(20261203)
     patched = 0
-    for case in range(250):
+    for case in range(200):
+        # Pieces of a few characters too: 16 to 256 pieces, their count moving with edits.
+        monkeypatch.setattr(offline, "PIECE_CHARS", rng.choice((PIECE_CHARS, PIECE_CHARS, 400, 60)))
         folder = tmp_path / str(case)
         records = [reply(rng, n) for n in range(rng.randint(1, 45))]
         kept = whole(folder, records)
@@ -136,7 +143,7 @@ def test_a_patched_index_is_the_whole_index_of_the_edited_archive(tmp_path: Path
             assert on_disk(folder) == expected, f"case {case}"
             assert (kept.files, kept.size) == (len(expected), sum(map(len, expected.values())))
             records = after
-    assert patched > 700  # most edits keep every reply's number: they are patched
+    assert patched > 500  # most edits keep every reply's number: they are patched
 
 
 def test_an_edit_of_one_title_writes_its_pieces_and_the_base_only(tmp_path: Path) -> None:
@@ -151,9 +158,9 @@ def test_an_edit_of_one_title_writes_its_pieces_and_the_base_only(tmp_path: Path
     assert paths[-1] == OFFLINE_INDEX  # last: never newer than the pieces it names
     terms = [p for p in paths if p.startswith(f"{PIECES_DIR}/t/")]
     assert 1 <= len(terms) <= 5  # the pieces of 鸬, 鹚, 鸬鹚 and the pair before it
-    records_written = [p for p in paths if p.startswith(f"{PIECES_DIR}/r/")]
+    before = on_disk(tmp_path)
     written = write_patch(tmp_path, files, kept)
-    assert written.written <= len(terms) + len(records_written) + 1
+    assert written.written == sum(1 for path, data in files if before[path] != data) >= 2
     assert on_disk(tmp_path) == dict(offline_files(after))
 
 
@@ -176,22 +183,14 @@ def test_what_cannot_be_patched_is_made_whole(tmp_path: Path) -> None:
     assert patched_files(tmp_path, records, [long, *records[1:]]) is None  # more pieces
     files = patched_files(tmp_path, records, many)
     assert files is not None
-    (tmp_path / files[0][0]).write_text("broken")  # a piece the patch reads
-    assert patched_files(tmp_path, records, many) is None
+    piece = tmp_path / files[0][0]  # a piece the patch reads
+    good = piece.read_bytes()
+    for broken in (b"broken", good[: len(good) // 2] + b'");\n', _garbage_piece(good)):
+        piece.write_bytes(broken)
+        assert patched_files(tmp_path, records, many) is None, broken[:60]
 
 
-def test_a_patch_cut_short_leaves_no_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = random.Random(3)
-    records = [reply(rng, n) for n in range(30)]
-    kept = whole(tmp_path, records)
-    after = [replace(records[0], body=records[0].body + "新"), *records[1:]]
-    files = patched_files(tmp_path, records, after)
-    assert files is not None
-
-    def full_disk(path: Path, data: bytes) -> bool:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("builder.search.offline.write_if_changed", full_disk)
-    with pytest.raises(OSError):
-        write_patch(tmp_path, files, kept)
-    assert not (tmp_path / OFFLINE_INDEX).exists()
+def _garbage_piece(script: bytes) -> bytes:
+    """The piece script with valid gzip of bytes that are not a piece's data."""
+    name, _ = decode_piece(script)
+    return _piece_script(name, b"\xff\xff\xff")

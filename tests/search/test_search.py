@@ -279,6 +279,83 @@ def test_an_unchanged_site_makes_no_offline_index_and_an_edit_patches_it(
     assert {path: (output / path).read_bytes() for path in whole} == whole
 
 
+class MemoryStore:
+    """A search state store that can be told to forget what it is given (a run killed
+    after it wrote the index, or a cache write that failed)."""
+
+    def __init__(self) -> None:
+        self.state: object = None
+        self.saving = True
+
+    def load_search(self, output: Path, key: str) -> object:
+        return self.state
+
+    def save_search(self, output: Path, key: str, state: object) -> None:
+        if self.saving:
+            self.state = state
+
+
+@pytest.mark.slow
+def test_an_index_the_cache_does_not_describe_is_made_whole_not_patched(
+    tmp_path: Path, sample_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "out"
+    build(BuildOptions(source=sample_archive, output=output, search=False, cache=False))
+    store = MemoryStore()
+    search.index_site(output, Config(), pagefind=False, store=store)
+    page = output / WUHAI
+    html = page.read_text(encoding="utf-8")
+    made = search.offline.offline_files
+    patched: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        patched.append(1)
+        return real_patch(*args)
+
+    real_patch = search.offline.patched_files
+    monkeypatch.setattr(search.offline, "patched_files", counted)
+
+    def edit(text: str) -> None:
+        page.write_text(html.replace("</article>", f"<p>{text}</p></article>", 1), "utf-8")
+
+    def index_is_whole() -> None:
+        whole = dict(made(read_records(output)))
+        assert {p.relative_to(output).as_posix() for p in output.rglob("*.js")} >= set(whole)
+        assert {path: (output / path).read_bytes() for path in whole} == whole
+
+    # A patch whose state was not saved (the run killed during Pagefind, a full disk):
+    store.saving = False
+    edit("甲乙")
+    search.index_site(output, Config(), pagefind=False, store=store)
+    assert patched == [1]
+    store.saving = True
+    edit("甲丙")  # (a patch from the saved state would keep 乙 and 甲乙 for this reply)
+    search.index_site(output, Config(), pagefind=False, store=store)
+    assert patched == [1], "patched over an index the cache does not describe"
+    index_is_whole()
+    # A patch, or a whole index, cut short: nothing says what the index was made from.
+    edit("丁")
+
+    def cut(path: Path, data: bytes) -> bool:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(search.offline, "write_if_changed", cut)
+    with pytest.raises(OSError):
+        search.index_site(output, Config(), pagefind=False, store=store)
+    assert patched == [1, 1]  # (this one was a patch)
+    assert not (output / search.OFFLINE_MADE).exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(search.offline, "patched_files", counted)
+    edit("戊")
+    search.index_site(output, Config(), pagefind=False, store=store)
+    assert patched == [1, 1], "patched over an index cut short"
+    index_is_whole()
+    edit("己")
+    search.index_site(output, Config(), pagefind=False, store=store)
+    assert patched == [1, 1, 1]  # the cache and the index agree again: patched
+    index_is_whole()
+
+
 @pytest.mark.pagefind
 def test_the_build_writes_the_offline_index(searched_site: tuple[Path, list[str]]) -> None:
     output = searched_site[0]
