@@ -260,6 +260,14 @@ def test_overlapping_ranges_of_a_sort_are_refused(
         merge_bundles(bundles, tmp_path / "merged")
 
 
+def _copy_of_a_shard(output: Path, tmp_path: Path) -> tuple[str, Path]:
+    """The name of the site's newest shard, and a copy of its bundle to change."""
+    name = _shard_names(output)[0]
+    shard = tmp_path / "shard"
+    shutil.copytree(output / SHARDS_DIR / name, shard)
+    return name, shard
+
+
 @pytest.mark.pagefind
 def test_a_shard_with_other_meta_fields_has_them_renumbered(
     sharded: tuple[Path, Path], tmp_path: Path
@@ -267,9 +275,7 @@ def test_a_shard_with_other_meta_fields_has_them_renumbered(
     # A shard whose pages lack a meta field the others have lists fewer fields: its meta
     # locations name fields by its own list, and are renumbered into the merged one.
     output, whole = sharded
-    name = _shard_names(output)[0]
-    shard = tmp_path / "shard"
-    shutil.copytree(output / SHARDS_DIR / name, shard)
+    name, shard = _copy_of_a_shard(output, tmp_path)
     meta = meta_of(shard)
     meta[5] = meta[5][1:]
     for _, _, chunk_name in meta[2]:
@@ -330,9 +336,7 @@ def test_fragments_are_linked_again_to_a_shard_indexed_again(
     sharded: tuple[Path, Path], tmp_path: Path
 ) -> None:
     output, _ = sharded
-    name = _shard_names(output)[0]
-    shard = tmp_path / "shard"
-    shutil.copytree(output / SHARDS_DIR / name, shard)
+    name, shard = _copy_of_a_shard(output, tmp_path)
     bundles = [Bundle(shard, _ranges(output, name))]
     merge_bundles(bundles, tmp_path / "merged")
     again = tmp_path / "again"

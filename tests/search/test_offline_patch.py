@@ -146,7 +146,9 @@ def test_a_patched_index_is_the_whole_index_of_the_edited_archive(
     assert patched > 500  # most edits keep every reply's number: they are patched
 
 
-def test_an_edit_of_one_title_writes_its_pieces_and_the_base_only(tmp_path: Path) -> None:
+def test_an_edit_of_one_title_writes_its_pieces_only_and_of_a_filter_the_base(
+    tmp_path: Path,
+) -> None:
     rng = random.Random(7)
     records = [reply(rng, n) for n in range(60)]
     kept = whole(tmp_path, records)
@@ -155,13 +157,20 @@ def test_an_edit_of_one_title_writes_its_pieces_and_the_base_only(tmp_path: Path
     files = patched_files(tmp_path, records, after)
     assert files is not None
     paths = [path for path, _ in files]
-    assert paths[-1] == OFFLINE_INDEX  # last: never newer than the pieces it names
+    assert OFFLINE_INDEX not in paths  # (it holds no title)
     terms = [p for p in paths if p.startswith(f"{PIECES_DIR}/t/")]
     assert 1 <= len(terms) <= 5  # the pieces of 鸬, 鹚, 鸬鹚 and the pair before it
     before = on_disk(tmp_path)
     written = write_patch(tmp_path, files, kept)
     assert written.written == sum(1 for path, data in files if before[path] != data) >= 2
     assert on_disk(tmp_path) == dict(offline_files(after))
+    tagged = list(after)
+    tagged[5] = replace(after[5], filters={**after[5].filters, "tag": ("鸬鹚捕鱼",)})
+    files = patched_files(tmp_path, after, tagged)
+    assert files is not None
+    assert files[-1][0] == OFFLINE_INDEX  # last: never newer than the pieces it names
+    write_patch(tmp_path, files, written)
+    assert on_disk(tmp_path) == dict(offline_files(tagged))
 
 
 def test_what_cannot_be_patched_is_made_whole(tmp_path: Path) -> None:

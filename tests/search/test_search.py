@@ -242,12 +242,18 @@ def test_the_fold_and_the_hash_are_the_pages_own() -> None:
     assert hashes and all(gram_hash("".join(map(chr, g))) == h for g, h in hashes)
 
 
+def pages_only(archive: Path, tmp_path: Path) -> Path:
+    """`archive` built without search into a new folder, for a test to index."""
+    output = tmp_path / "out"
+    build(BuildOptions(source=archive, output=output, search=False, cache=False))
+    return output
+
+
 @pytest.mark.slow
 def test_an_unchanged_site_makes_no_offline_index_and_an_edit_patches_it(
     tmp_path: Path, sample_archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    output = tmp_path / "out"
-    build(BuildOptions(source=sample_archive, output=output, search=False, cache=False))
+    output = pages_only(sample_archive, tmp_path)
     store = CacheStore(tmp_path / "cache")
     first = search.index_site(output, Config(), pagefind=False, store=store)
     assert first.offline_written == first.offline_files > 2
@@ -299,8 +305,7 @@ class MemoryStore:
 def test_an_index_the_cache_does_not_describe_is_made_whole_not_patched(
     tmp_path: Path, sample_archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    output = tmp_path / "out"
-    build(BuildOptions(source=sample_archive, output=output, search=False, cache=False))
+    output = pages_only(sample_archive, tmp_path)
     store = MemoryStore()
     search.index_site(output, Config(), pagefind=False, store=store)
     page = output / WUHAI
