@@ -26,7 +26,8 @@ from builder.errors import Problem, warning
 from builder.files import write_atomic
 from builder.output import HIDDEN
 from builder.search import offline
-from builder.search.merge import Bundle, MergeError, merge_bundles
+from builder.search.merge import Bundle, ChunkWords, MergeError, merge_bundles
+from builder.search.merge_patch import BundlePatch
 from builder.search.records import Pages, Record, fingerprint, read_pages, records_of
 from builder.search.shards import (
     BUNDLE_LIST,
@@ -36,6 +37,8 @@ from builder.search.shards import (
     SHARDS_DIR,
     Indexer,
     Shard,
+    bundle_before,
+    forget_bundles_before,
     has_bundle,
     index_shard,
     indexed_pages,
@@ -62,6 +65,8 @@ class SearchReport:
     shards_indexed: list[str] = field(default_factory=list)
     merged_files: int | None = None
     """Files the merge of the shards wrote (None: the merged bundle was up to date)."""
+    patched: int = 0
+    """Merged bundles patched rather than merged anew (see `search.merge_patch`)."""
     offline_bytes: int = 0
     offline_files: int = 0
     offline_written: int = 0
@@ -72,7 +77,7 @@ class SearchReport:
         """What a Pagefind run reported apart (in a thread of its own)."""
         self.pagefind_pages, self.pagefind_binary = other.pagefind_pages, other.pagefind_binary
         self.shards, self.shards_indexed = other.shards, other.shards_indexed
-        self.merged_files = other.merged_files
+        self.merged_files, self.patched = other.merged_files, other.patched
         self.problems += other.problems
         self.timings.update(other.timings)
 
@@ -85,6 +90,8 @@ class SearchState:
     pages: Pages = field(default_factory=dict)
     shards: dict[str, bytes] = field(default_factory=dict)
     merged: dict[str, bytes] = field(default_factory=dict)
+    words: dict[str, tuple[ChunkWords, ...]] = field(default_factory=dict)
+    """Each merged bundle's index chunks (what a `BundlePatch` of it needs)."""
     offline: tuple[bytes, offline.Written] | None = None
     """The fingerprint of the pages the offline index was last written from, and what it was."""
 
@@ -113,7 +120,7 @@ def index_site(
         pages = read_pages(output, state.pages)
     records = records_of(pages)
     report.records = len(records)
-    kept = SearchState(pages, state.shards, state.merged)
+    kept = SearchState(pages, state.shards, state.merged, state.words)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # Pagefind runs in child processes: the offline index is made meanwhile.
         indexed = pool.submit(_timed_pagefind, output, pages, state, config) if pagefind else None
@@ -136,8 +143,8 @@ def _timed_pagefind(
     with timed(report.timings, "pagefind"):
         shards, listed = run_pagefind(output, pages, state.shards, config, report)
     with timed(report.timings, "merge"):
-        merged = merge_shards(output, pages, listed, shards, state.merged, report)
-    return SearchState(pages, shards, merged), report
+        merged, words = merge_shards(output, pages, listed, shards, state, report)
+    return SearchState(pages, shards, merged, words), report
 
 
 def write_offline_index(
@@ -256,32 +263,38 @@ def merge_shards(
     pages: Pages,
     listed: list[Shard],
     shards: dict[str, bytes],
-    merged: dict[str, bytes],
+    before: SearchState,
     report: SearchReport,
-) -> dict[str, bytes]:
+) -> tuple[dict[str, bytes], dict[str, tuple[ChunkWords, ...]]]:
     """Merge the `listed` shards' bundles (`shards`: their fingerprints), by groups, into
-    `output/pagefind/<group>/`, but the groups merged from the same shards before (`merged`:
-    each group's fingerprint then); list them; the fingerprints of what `pagefind/` holds."""
+    `output/pagefind/<group>/`, but the groups merged from the same shards `before` (its
+    `merged`: each group's fingerprint then); list them; the fingerprints of what
+    `pagefind/` holds and their chunks' words. A group merged before is patched when it can
+    be (see `search.merge_patch`)."""
     if report.pagefind_binary is None or (not listed and report.shards):
-        return merged  # no Pagefind, or no shard indexed: the bundles stay as they were
+        return before.merged, before.words  # no Pagefind, or no shard indexed: as they were
     target = output / PAGEFIND_DIR
     done: dict[str, bytes] = {}
+    words: dict[str, tuple[ChunkWords, ...]] = {}
     for group in group_shards(listed):
         name = group[-1].name
         key = merge_key({shard.name: shards[shard.name] for shard in group})
-        if merged.get(name) == key and indexed_pages(target / name) > 0:
-            done[name] = key
+        if before.merged.get(name) == key and indexed_pages(target / name) > 0:
+            done[name], words[name] = key, before.words.get(name, ())
             continue
         bundles = [Bundle(output / SHARDS_DIR / s.name, sort_ranges(s, pages)) for s in group]
+        patch = _patch_of(output, group, before.words.get(name))
         try:
-            written = merge_bundles(bundles, target / name, workers=PARALLEL_RUNS).written
+            merge = merge_bundles(bundles, target / name, workers=PARALLEL_RUNS, patch=patch)
         except (MergeError, OSError, ValueError) as error:
             report.problems.append(_pagefind_problem(output, f"merging failed: {error}"))
             if indexed_pages(target / name) > 0:  # (its entry is written last: still whole)
                 done[name] = b""  # the bundle as it was, merged again by the next build
             continue
-        report.merged_files = (report.merged_files or 0) + written
-        done[name] = key
+        report.merged_files = (report.merged_files or 0) + merge.written
+        report.patched += merge.patched
+        done[name], words[name] = key, tuple(merge.words)
+    forget_bundles_before(output)
     write_bundle_list(output, list(done), listed, pages)
     for entry in target.iterdir():
         if entry.name not in done and entry.name != BUNDLE_LIST:
@@ -289,7 +302,22 @@ def merge_shards(
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
-    return done
+    return done, words
+
+
+def _patch_of(
+    output: Path, group: list[Shard], words: tuple[ChunkWords, ...] | None
+) -> BundlePatch | None:
+    """How a group's merged bundle is patched: its chunks' words from the last merge, and
+    the bundles before of its shards indexed again since."""
+    if not words:
+        return None
+    previous = {}
+    for place, shard in enumerate(group):
+        folder = bundle_before(output, shard.name)
+        if folder is not None:
+            previous[place] = Bundle(folder)
+    return BundlePatch(previous, words)
 
 
 def merge_key(shards: dict[str, bytes]) -> bytes:

@@ -44,7 +44,7 @@ import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import cbor2
 
@@ -94,6 +94,14 @@ class MergeReport:
     written: int = 0
     """Files written (a file already there under its name is not)."""
     removed: int = 0
+    words: list[ChunkWords] = field(default_factory=list)
+    """Each index chunk's first and last word and name, in order (what a `Patch` needs)."""
+    patched: bool = False
+    """Only the chunks that hold changed words were read and written (see `Patch`)."""
+
+
+ChunkWords = tuple[str, str, str]
+"""An index chunk's first word, last word and name (the metadata holds only prefixes)."""
 
 
 def read_blob(path: Path) -> bytes:
@@ -114,7 +122,7 @@ def full_hash(raw: bytes) -> str:
 
 
 @dataclass
-class _Shard:
+class OpenShard:
     bundle: Bundle
     entry: dict[str, Any]
     language: str
@@ -128,7 +136,7 @@ class _Shard:
         return self.bundle.folder
 
 
-def _open_shard(bundle: Bundle) -> _Shard:
+def open_shard(bundle: Bundle) -> OpenShard:
     try:
         entry = json.loads((bundle.folder / ENTRY).read_text(encoding="utf-8"))
         (language, about), *others = entry["languages"].items()
@@ -139,10 +147,10 @@ def _open_shard(bundle: Bundle) -> _Shard:
     meta = cbor2.loads(read_blob(bundle.folder / f"pagefind.{about['hash']}.pf_meta"))
     if len(meta) != 6:
         raise MergeError(f"{bundle.folder}: metadata of another Pagefind version")
-    return _Shard(bundle, entry, language, meta)
+    return OpenShard(bundle, entry, language, meta)
 
 
-class _Writer:
+class Writer:
     """Writes the merged bundle's files, each only when its bytes are not there already."""
 
     def __init__(self, target: Path, language: str) -> None:
@@ -227,21 +235,30 @@ def remove_stale(target: Path, report: MergeReport, kept: set[Path], keep: Seque
 
 
 def merge_bundles(
-    bundles: Sequence[Bundle], target: Path, keep: Sequence[str] = (), workers: int = 1
+    bundles: Sequence[Bundle],
+    target: Path,
+    keep: Sequence[str] = (),
+    workers: int = 1,
+    patch: Patch | None = None,
 ) -> MergeReport:
     """Merge the shards' `bundles` into one bundle in `target`, their pages in the order
-    given, the index in `workers` processes (each a range of words); then remove from
-    `target` what the bundle does not name, but the entries `keep`."""
+    given, the index by `patch` when it can, else in `workers` processes (each a range of
+    words); then remove from `target` what the bundle does not name, but the entries
+    `keep`."""
     if not bundles:
         raise MergeError("no bundle to merge")
-    shards = [_open_shard(bundle) for bundle in bundles]
+    shards = [open_shard(bundle) for bundle in bundles]
     first = shards[0]
     if any(s.language != first.language or s.meta[0] != first.meta[0] for s in shards):
         raise MergeError("the shards are of different languages or Pagefind versions")
-    writer = _Writer(target, first.language)
+    writer = Writer(target, first.language)
     fields = _meta_fields(shards)
     pages = _pages(shards, writer)
-    chunks = _index(shards, writer, workers)
+    words = patch(shards, fields, writer) if patch else None
+    patched = words is not None
+    if words is None:
+        words = _index(shards, writer, workers)
+    chunks = chunk_ranges(words)
     filters = _write_filters(shards, writer)
     meta = [first.meta[0], pages, chunks, filters, _sorts(shards), fields]
     meta_name = writer.blob("", cbor2.dumps(meta), digits=10)
@@ -249,12 +266,22 @@ def merge_bundles(
         if (first.folder / script).exists():
             writer.file(script, (first.folder / script).read_bytes())
     writer.file(ENTRY, _entry(first, meta_name, len(pages)))
-    report = MergeReport(len(pages), len(chunks), writer.written)
+    report = MergeReport(len(pages), len(chunks), writer.written, words=words, patched=patched)
     remove_stale(target, report, writer.kept, keep)
     return report
 
 
-def _entry(first: _Shard, meta_name: str, page_count: int) -> bytes:
+class Patch(Protocol):
+    """Writes the merged index by changing the one in the target (`search.merge_patch`):
+    given the opened shards (their offsets set), the merged meta fields and the writer,
+    the chunks' `ChunkWords`, or None when it cannot (then every chunk is merged)."""
+
+    def __call__(
+        self, shards: list[OpenShard], fields: list[str], writer: Writer
+    ) -> list[ChunkWords] | None: ...
+
+
+def _entry(first: OpenShard, meta_name: str, page_count: int) -> bytes:
     """The entry file, as Pagefind writes it (serde_json, fields in its order)."""
     about = dict(first.entry["languages"][first.language])
     about.update(hash=meta_name, page_count=page_count)
@@ -263,7 +290,7 @@ def _entry(first: _Shard, meta_name: str, page_count: int) -> bytes:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _meta_fields(shards: list[_Shard]) -> list[str]:
+def _meta_fields(shards: list[OpenShard]) -> list[str]:
     """The merged list of meta fields (sorted, as Pagefind lists them), and each shard's
     mapping into it when its own list differs."""
     merged = sorted({name for shard in shards for name in shard.meta[5]})
@@ -273,7 +300,7 @@ def _meta_fields(shards: list[_Shard]) -> list[str]:
     return merged
 
 
-def _pages(shards: list[_Shard], writer: _Writer) -> list[list[Any]]:
+def _pages(shards: list[OpenShard], writer: Writer) -> list[list[Any]]:
     """The merged pages (fragment name, word count), each shard's after the ones before,
     with their fragments linked from the shards' files. Two shards' fragments of one name
     and other content (a collision of 7 hex digits) give the second a longer name."""
@@ -318,8 +345,8 @@ class _Task:
     language: str
 
 
-def _index(shards: list[_Shard], writer: _Writer, workers: int) -> list[list[str]]:
-    """The merged index chunks, written; their [from, to, name] for the metadata."""
+def _index(shards: list[OpenShard], writer: Writer, workers: int) -> list[ChunkWords]:
+    """The merged index chunks, written; their first and last words and names."""
     chunks = sum(len(shard.meta[2]) for shard in shards)
     bounds = [None, *_splits(shards, min(workers, chunks // MIN_CHUNKS_A_WORKER)), None]
     tasks = [
@@ -327,11 +354,18 @@ def _index(shards: list[_Shard], writer: _Writer, workers: int) -> list[list[str
         for low, high in zip(bounds, bounds[1:], strict=False)
     ]
     done = [_write_chunks(tasks[0])] if len(tasks) == 1 else _in_processes(tasks)
-    ranges: list[list[str]] = []
+    words: list[ChunkWords] = []
     for found, kept, written in done:
-        ranges += found
+        words += found
         writer.kept |= kept
         writer.written += written
+    return words
+
+
+def chunk_ranges(words: Sequence[ChunkWords]) -> list[list[str]]:
+    """The metadata's [from, to, name] of each index chunk: its first and last words cut to
+    the shortest prefixes that tell them from the neighbouring chunks' (as Pagefind cuts)."""
+    ranges = [list(chunk) for chunk in words]
     for before, after in zip(ranges, ranges[1:], strict=False):
         before[1], after[0] = _prefixes(before[1], after[0])
     return ranges
@@ -341,21 +375,21 @@ WORKER = "builder.search.merge:_write_chunks"
 """What each merge process runs (`parallel.in_processes`)."""
 
 
-def _in_processes(tasks: list[_Task]) -> list[tuple[list[list[str]], set[Path], int]]:
+def _in_processes(tasks: list[_Task]) -> list[tuple[list[ChunkWords], set[Path], int]]:
     try:
         return in_processes(WORKER, tasks)
     except WorkerFailed as error:
         raise MergeError(f"a merge worker failed: {error}") from error
 
 
-def _splits(shards: list[_Shard], workers: int) -> list[str]:
+def _splits(shards: list[OpenShard], workers: int) -> list[str]:
     """Words that cut the index into `workers` ranges of about as many chunks."""
     starts = sorted(chunk[0] for shard in shards for chunk in shard.meta[2][1:])
     cuts = {starts[len(starts) * n // workers] for n in range(1, workers) if starts}
     return sorted(cuts)
 
 
-def _sources(shards: list[_Shard], low: str | None, high: str | None) -> list[_Source]:
+def _sources(shards: list[OpenShard], low: str | None, high: str | None) -> list[_Source]:
     """Each shard's chunks that may hold words in [low, high): a chunk holds words from
     its own `from` up to (not including) the next chunk's."""
     sources = []
@@ -382,11 +416,11 @@ def _words(source: _Source, task: _Task) -> Iterator[tuple[str, int, list[Any]]]
                 continue
             if source.fields is not None:
                 for page in word[1]:
-                    page[2] = _remap(page[2], source.fields)
+                    page[2] = remap(page[2], source.fields)
             yield word[0], source.offset, word
 
 
-def _remap(locations: list[int], fields: list[int]) -> list[int]:
+def remap(locations: list[int], fields: list[int]) -> list[int]:
     return [-1 - fields[-1 - n] if n < 0 else n for n in locations]
 
 
@@ -418,23 +452,43 @@ def _merged_words(task: _Task) -> Iterator[list[Any]]:
         yield current
 
 
-def _write_chunks(task: _Task) -> tuple[list[list[str]], set[Path], int]:
-    """Write the merged chunks of a range of words, cut as Pagefind cuts: after the word
-    that brings a chunk's size to `CHUNK_SIZE`. Their [first word, last word, name], the
-    files kept and the number written."""
-    writer = _Writer(task.target, task.language)
-    ranges: list[list[str]] = []
-    chunk: list[Any] = []
-    size = 0
+def _write_chunks(task: _Task) -> tuple[list[ChunkWords], set[Path], int]:
+    """Write the merged chunks of a range of words, cut as Pagefind cuts (`Chunker`). Their
+    `ChunkWords`, the files kept and the number written."""
+    chunker = Chunker(Writer(task.target, task.language))
     for word in _merged_words(task):
-        chunk.append(word)
-        size += sum(len(page[1]) + len(page[2]) + 1 for page in word[1])
-        if size >= CHUNK_SIZE:
-            ranges.append([chunk[0][0], chunk[-1][0], writer.blob("index", cbor2.dumps([chunk]))])
-            chunk, size = [], 0
-    if chunk:
-        ranges.append([chunk[0][0], chunk[-1][0], writer.blob("index", cbor2.dumps([chunk]))])
-    return ranges, writer.kept, writer.written
+        chunker.add(word)
+    chunker.close()
+    return chunker.words, chunker.writer.kept, chunker.writer.written
+
+
+class Chunker:
+    """Cuts a stream of words into index chunks as Pagefind cuts: after the word that brings
+    a chunk's size (one per page, plus its locations) to `CHUNK_SIZE`; writes each."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.words: list[ChunkWords] = []
+        self.chunk: list[Any] = []
+        self.size = 0
+
+    def add(self, word: list[Any]) -> None:
+        self.chunk.append(word)
+        self.size += word_size(word)
+        if self.size >= CHUNK_SIZE:
+            self.close()
+
+    def close(self) -> None:
+        """Write the chunk begun, if any (at the end of the words)."""
+        if self.chunk:
+            name = self.writer.blob("index", cbor2.dumps([self.chunk]))
+            self.words.append((self.chunk[0][0], self.chunk[-1][0], name))
+            self.chunk, self.size = [], 0
+
+
+def word_size(word: list[Any]) -> int:
+    """What a word counts towards its chunk's size."""
+    return sum(len(page[1]) + len(page[2]) + 1 for page in word[1])
 
 
 def _prefixes(last: str, first: str) -> tuple[str, str]:
@@ -448,7 +502,7 @@ def _prefixes(last: str, first: str) -> tuple[str, str]:
     return last[: common + 1], first[: common + 1]
 
 
-def _write_filters(shards: list[_Shard], writer: _Writer) -> list[list[str]]:
+def _write_filters(shards: list[OpenShard], writer: Writer) -> list[list[str]]:
     """Each filter's values and their renumbered pages, one file a filter."""
     merged: dict[str, dict[str, list[int]]] = {}
     for shard in shards:
@@ -466,7 +520,7 @@ def _write_filters(shards: list[_Shard], writer: _Writer) -> list[list[str]]:
     return listed
 
 
-def _sorts(shards: list[_Shard]) -> list[list[Any]]:
+def _sorts(shards: list[OpenShard]) -> list[list[Any]]:
     """Each sort key's pages in order: the shards' own orders, the shard with the least
     values first. The shards' ranges must not overlap (equal ends may meet)."""
     keys = sorted({key for shard in shards for key, _ in shard.meta[4]})
@@ -485,7 +539,7 @@ def _sorts(shards: list[_Shard]) -> list[list[Any]]:
     return sorts
 
 
-def _range(shard: _Shard, key: str) -> SortRange:
+def _range(shard: OpenShard, key: str) -> SortRange:
     found = shard.bundle.sorts.get(key)
     if found is None:
         raise MergeError(f"{shard.folder}: no range given for the sort key {key!r}")

@@ -37,6 +37,9 @@ PAGEFIND_DIR = "pagefind"
 SHARDS_DIR = f"{HIDDEN}/shards"
 """The shards' bundles, inside the output (on its file system: the merged bundle's
 fragments are hard links to theirs) but not served as the search's."""
+PREVIOUS_DIR = f"{HIDDEN}/shards-before"
+"""The bundle a shard had before it was indexed again, kept until its merged bundle is
+patched (see `search.merge_patch`), then removed."""
 BUNDLE_LIST = "bundles.json"
 GROUP_PAGES = 2500
 """The merged bundles hold consecutive shards of at most this many pages together (more
@@ -197,7 +200,7 @@ def index_shard(output: Path, shard: Shard, indexer: Indexer) -> str:
         _link_pages(output, site, shard.paths)
         failure = _run_pagefind(site, bundle, indexer)
         if not failure:
-            _install_bundle(bundle, output / SHARDS_DIR / shard.name)
+            _install_bundle(bundle, output, shard.name)
         return failure
     finally:
         shutil.rmtree(site, ignore_errors=True)
@@ -256,16 +259,27 @@ def _note_run(site: Path) -> None:
             file.write(f"{site}\n")
 
 
-def _install_bundle(staging: Path, target: Path) -> None:
-    for name in UNUSED_BUNDLE_FILES:
-        (staging / name).unlink(missing_ok=True)
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
+def _install_bundle(staging: Path, output: Path, name: str) -> None:
+    """Put a shard's new bundle in place, and its bundle before in `PREVIOUS_DIR`."""
+    for unused in UNUSED_BUNDLE_FILES:
+        (staging / unused).unlink(missing_ok=True)
+    target, before = output / SHARDS_DIR / name, output / PREVIOUS_DIR / name
+    shutil.rmtree(before, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
-        target.rename(old)
+        before.parent.mkdir(parents=True, exist_ok=True)
+        target.rename(before)
     staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+
+
+def bundle_before(output: Path, name: str) -> Path | None:
+    """The bundle a shard had before it was last indexed again, when it is still kept."""
+    before = output / PREVIOUS_DIR / name
+    return before if indexed_pages(before) > 0 else None
+
+
+def forget_bundles_before(output: Path) -> None:
+    shutil.rmtree(output / PREVIOUS_DIR, ignore_errors=True)
 
 
 def indexed_pages(bundle: Path) -> int:

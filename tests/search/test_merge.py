@@ -26,8 +26,8 @@ from builder.search.merge import (
     CHUNK_SIZE,
     Bundle,
     MergeError,
+    Writer,
     _prefixes,
-    _Writer,
     full_hash,
     merge_bundles,
     pack_blob,
@@ -323,7 +323,7 @@ def test_two_files_of_one_short_name_in_one_merge_each_keep_their_content(
     tmp_path: Path,
 ) -> None:
     # With no digit at all, every file's short name is "zh_": the second takes more.
-    writer = _Writer(tmp_path, "zh")
+    writer = Writer(tmp_path, "zh")
     first, second = writer.blob("index", b"\x80", digits=0), writer.blob("index", b"\x81", 0)
     assert first == "zh_" and second != first and second.startswith("zh_")
     assert read_blob(tmp_path / "index" / f"{first}.pf_index") == b"\x80"

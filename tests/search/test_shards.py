@@ -17,9 +17,12 @@ from builder import search
 from builder.build import BuildOptions, build
 from builder.build.cache import CACHE_DIR, CacheStore
 from builder.config import Config
+from builder.search import merge as merge_module
+from builder.search import merge_patch
 from builder.search import shards as shards_module
 from builder.search.records import PageRead, Record
 from builder.search.shards import SHARDS_DIR, UNDATED, Indexer, Shard, plan_shards, shard_name
+from tests.search.test_merge import filters_of, meta_of, words_of
 
 REPLIES = 24
 
@@ -169,6 +172,39 @@ def test_a_changed_page_re_indexes_its_shard_only(
         name: stamps for name, stamps in merged.items() if name != mine.name
     }, "the other merged bundles are not written again"
     assert report.merged_files
+
+
+@pytest.mark.slow
+@pytest.mark.pagefind
+@pytest.mark.parametrize("edit", ["a new paragraph", "a new title"])
+def test_an_edit_patches_the_merged_bundle_as_a_whole_merge_makes_it(
+    site: Path, tmp_path: Path, small_shards: None, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    monkeypatch.setattr(merge_module, "CHUNK_SIZE", 300)  # one bundle of several chunks
+    monkeypatch.setattr(merge_patch, "MAX_SHARE", 1.0)  # patched, however many change
+    store = CacheStore(tmp_path / "cache")
+    search.index_site(site, Config(), store=store)
+    (bundle,) = merged_bundles(site)
+    shards = shard_list(site)
+    assert len(shards) >= 3 and len(meta_of(bundle)[2]) >= 4
+    page = page_of(site, shards[len(shards) // 2])  # pages of shards before and after it
+    html = page.read_text(encoding="utf-8")
+    if edit == "a new paragraph":
+        html = html.replace("</article>", "<p>鸬鹚捕鱼新词</p></article>", 1)
+    else:
+        html = html.replace("</h1>", "（鸬鹚）</h1>", 1)
+    page.write_text(html, "utf-8")
+    report = search.index_site(site, Config(), store=store)
+    assert report.patched == 1, "the merged bundle is patched, not merged anew"
+    assert not (site / shards_module.PREVIOUS_DIR).exists(), "the bundle before is removed"
+    assert "鸬鹚" in words_of(bundle)
+    whole = tmp_path / "whole"
+    shutil.copytree(site, whole, ignore=shutil.ignore_patterns(".reply-archive"))
+    assert search.index_site(whole, Config()).patched == 0
+    again = whole / "pagefind" / bundle.name
+    assert words_of(bundle) == words_of(again), "the words and pages a whole merge has"
+    assert meta_of(bundle)[1] == meta_of(again)[1] and filters_of(bundle) == filters_of(again)
+    assert meta_of(bundle)[4] == meta_of(again)[4]
 
 
 def test_merged_bundles_group_shards_by_page_count_from_the_oldest() -> None:
