@@ -55,6 +55,7 @@ from builder.model import Reply, validate
 from builder.output import (
     HIDDEN,
     KEPT_FOLDERS,
+    Manifest,
     OutputBusy,
     OutputGate,
     WriteReport,
@@ -379,7 +380,7 @@ class Builder:
         if state.searched == state.inputs and indexed:
             return state.search_warnings
         self.wait()  # the search stage forks its readers: not while a thread saves the cache
-        warnings = tuple(_index_for_search(self.options, config, self.store))
+        warnings = tuple(_index_for_search(self.options, config, self.store, state.manifest))
         self.state = dataclasses.replace(state, searched=state.inputs, search_warnings=warnings)
         self._save(self.state)
         return warnings
@@ -526,8 +527,8 @@ def _megabytes(count: int) -> str:
 
 
 def _index_for_search(
-    options: BuildOptions, config: Config, store: CacheStore | None
+    options: BuildOptions, config: Config, store: CacheStore | None, manifest: Manifest
 ) -> list[Problem]:
     from builder.search import index_output
 
-    return index_output(options.output_dir, config, store)
+    return index_output(options.output_dir, config, store, manifest)

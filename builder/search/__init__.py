@@ -24,7 +24,7 @@ from typing import Protocol
 from builder.config import Config
 from builder.errors import Problem, warning
 from builder.files import write_atomic
-from builder.output import HIDDEN
+from builder.output import HIDDEN, Manifest
 from builder.search import offline
 from builder.search.merge import Bundle, ChunkWords, MergeError, merge_bundles
 from builder.search.merge_patch import BundlePatch
@@ -104,20 +104,30 @@ class StateStore(Protocol):
     def save_search(self, output: Path, key: str, state: object) -> None: ...
 
 
-def index_output(output: Path, config: Config, store: StateStore | None = None) -> list[Problem]:
+def index_output(
+    output: Path, config: Config, store: StateStore | None = None, manifest: Manifest | None = None
+) -> list[Problem]:
     """Index the written site in `output`; the problems are warnings for the build report.
-    `store` keeps what the next run needs to redo only what changed."""
-    return index_site(output, config, store=store).problems
+    `store` keeps what the next run needs to redo only what changed; `manifest`, the output
+    gate's, lists the pages with their sizes and times (else they are looked for)."""
+    return index_site(output, config, store=store, manifest=manifest).problems
 
 
 def index_site(
-    output: Path, config: Config, pagefind: bool = True, store: StateStore | None = None
+    output: Path,
+    config: Config,
+    pagefind: bool = True,
+    store: StateStore | None = None,
+    manifest: Manifest | None = None,
 ) -> SearchReport:
     report = SearchReport()
     kept = store.load_search(output, STATE_KEY) if store else None
     state = kept if isinstance(kept, SearchState) else SearchState()
+    listed = None
+    if manifest is not None:
+        listed = {path: (file.mtime_ns, file.size) for path, file in manifest.items()}
     with timed(report.timings, "read"):
-        pages = read_pages(output, state.pages)
+        pages = read_pages(output, state.pages, listed)
     records = records_of(pages)
     report.records = len(records)
     kept = SearchState(pages, state.shards, state.merged, state.words)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -236,13 +236,13 @@ Pages = dict[str, PageRead]
 """By path in the output folder (`replies/2025/x.html`)."""
 
 
-def read_pages(output: Path, known: Pages) -> Pages:
-    """Every HTML page under `output`; a page whose stat is as in `known` is not read again
-    (parsing 10,000 replies takes seconds, a stat of each a few milliseconds)."""
+def read_pages(output: Path, known: Pages, listed: Mapping[str, Stat] | None = None) -> Pages:
+    """Every HTML page under `output` (or those `listed`, with their stats: what the output
+    gate wrote); a page whose stat is as in `known` is not read again (parsing 10,000
+    replies takes seconds, a stat of each a few milliseconds)."""
     pages: Pages = {}
     unread: list[tuple[str, str, Stat]] = []
-    for path, file in _html_files(output):
-        stat = stat_of(file.stat())
+    for path, file, stat in _listed(output, listed) if listed is not None else _found(output):
         before = known.get(path)
         if before is not None and before.stat == stat:
             pages[path] = before
@@ -303,6 +303,17 @@ def records_of(pages: Pages) -> list[Record]:
     """The indexed pages' records, in path order."""
     records = (pages[path].record for path in sorted(pages))
     return [record for record in records if record is not None]
+
+
+def _found(output: Path) -> Iterator[tuple[str, Path, Stat]]:
+    for path, file in _html_files(output):
+        yield path, file, stat_of(file.stat())
+
+
+def _listed(output: Path, listed: Mapping[str, Stat]) -> Iterator[tuple[str, Path, Stat]]:
+    for path in sorted(listed):
+        if path.endswith(".html") and not path.startswith("."):
+            yield path, output / path, listed[path]
 
 
 def _html_files(output: Path) -> Iterator[tuple[str, Path]]:

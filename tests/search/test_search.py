@@ -32,6 +32,7 @@ from builder.search.offline import (
 )
 from builder.search.records import Record, read_record, read_records
 from builder.search.shards import SHARDS_DIR
+from builder.sources import stat_of
 
 WUHAI = "replies/2025/wuhaishi-2025-jianyi-hn-35.html"
 QIANJIANG = "replies/2025/qianjiangshi-2025-tian-150.html"
@@ -247,6 +248,20 @@ def pages_only(archive: Path, tmp_path: Path) -> Path:
     output = tmp_path / "out"
     build(BuildOptions(source=archive, output=output, search=False, cache=False))
     return output
+
+
+def test_a_build_lists_its_pages_to_the_search_stage_from_its_manifest(
+    tmp_path: Path, sample_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[Any] = []
+    monkeypatch.setattr(search, "index_output", lambda *arguments: given.append(arguments) or [])
+    output = tmp_path / "out"
+    build(BuildOptions(source=sample_archive, output=output, search=True, cache=False))
+    ((_, _, _, manifest),) = given
+    pages = {p.relative_to(output).as_posix() for p in output.rglob("*.html")}
+    assert pages and pages <= set(manifest), "every page the build wrote"
+    for path in pages:
+        assert (manifest[path].mtime_ns, manifest[path].size) == stat_of((output / path).stat())
 
 
 @pytest.mark.slow
@@ -500,6 +515,25 @@ def test_a_page_is_read_again_only_when_its_size_or_time_changed(
     again = search_records.read_pages(site, stale)
     assert again[WUHAI].digest == first[WUHAI].digest, "Pagefind would make the same of it"
     assert again[WUHAI].stat != first[WUHAI].stat
+    assert all(again[path].digest == b"as before" for path in again if path != WUHAI)
+
+
+@pytest.mark.pagefind  # (the site it reads is built with search)
+def test_pages_listed_by_the_output_gate_are_read_by_the_stats_it_gives(
+    searched_site: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(searched_site[0], site)
+    first = search_records.read_pages(site, {})
+    listed = {path: page.stat for path, page in first.items()}
+    stale = {path: replace(page, digest=b"as before") for path, page in first.items()}
+    other = next(path for path in first if path != WUHAI)
+    listed[WUHAI] = (first[WUHAI].stat[0] + 1, first[WUHAI].stat[1])  # written by the gate
+    del listed[other]  # no page of the build's (a file the gate does not own)
+    listed["search/offline-index.js"] = (1, 1)  # not a page
+    again = search_records.read_pages(site, stale, listed)
+    assert again[WUHAI].digest == first[WUHAI].digest and again[WUHAI].stat == listed[WUHAI]
+    assert other not in again and set(again) == set(listed) - {"search/offline-index.js"}
     assert all(again[path].digest == b"as before" for path in again if path != WUHAI)
 
 
