@@ -156,12 +156,17 @@ def _changed_words(
     before: OpenShard, after: OpenShard, fields: list[str], changes: dict[str, list[_Change]]
 ) -> bool:
     """Add to `changes` the words whose pages in a shard differ from the ones it had; False
-    when a word cannot be patched (a word of no page, or with extra data). The chunks both
-    bundles have (by name: the hash of their content) hold the same words and pages, and a
-    word is in one chunk only: only the others are read."""
+    when a word cannot be patched (a word of no page, or with extra data), or when more than
+    `MAX_SHARE` of the shard's chunks changed (an edit that adds or removes a word moves the
+    locations of every word after it in its page: then most of the merged chunks change
+    too, and a whole merge is quicker). The chunks both bundles have (by name: the hash of
+    their content) hold the same words and pages, and a word is in one chunk only: only
+    the others are read."""
     same = set()
     if before.meta[5] == after.meta[5]:
         same = {chunk[2] for chunk in before.meta[2]} & {chunk[2] for chunk in after.meta[2]}
+    if len(after.meta[2]) - len(same) > MAX_SHARE * len(after.meta[2]):
+        return False  # (words moved all through the shard: through the bundle too)
     old = _words_of(before, fields, same)
     new = _words_of(after, fields, same)
     if old is None or new is None:

@@ -194,37 +194,42 @@ def test_a_patched_bundle_holds_what_a_whole_merge_holds(
     _in_one_process(monkeypatch)
     rng = random.Random(16 + workers)
     patched = refused = 0
-    for trial in range(80):
+    for trial in range(60):
         shards = [random_shard(rng, n) for n in range(rng.randint(2, 5))]
         folders = [tmp_path / f"t{trial}" / f"shard{n}" for n in range(len(shards))]
         bundles = [write_bundle(s, f) for s, f in zip(shards, folders, strict=True)]
         target = tmp_path / f"t{trial}" / "merged"
         words = merge_bundles(bundles, target, workers=workers).words
-        previous = {}
-        for place in rng.sample(range(len(shards)), rng.randint(1, 2)):
-            before = folders[place].with_name(f"before{place}")
-            folders[place].rename(before)
-            previous[place] = Bundle(before)
-            shard = edited(rng, shards[place])
-            if rng.random() < 0.1:  # a page added: the pages after it are renumbered
-                shard.pages.append(("a new page", 10))
-            bundles[place] = write_bundle(shard, folders[place])
-        whole = tmp_path / f"t{trial}" / "whole"
-        shutil.copytree(target, whole)
-        expected = merge_bundles(bundles, whole, workers=workers)
-        report = merge_bundles(
-            bundles, target, workers=workers, patch=BundlePatch(previous, tuple(words))
-        )
-        patched += report.patched
-        refused += not report.patched
-        if workers == 1:
-            assert files_of(target) == files_of(whole), f"trial {trial}"
-        else:
-            assert content_of(target) == content_of(whole), f"trial {trial}"
-        assert report.pages == expected.pages
-        assert content_of(target)[0][1] == [list(p) for p in content_of(whole)[0][1]]
+        for step in range(3):  # (each patch from what the one before kept)
+            previous = {}
+            for place in rng.sample(range(len(shards)), rng.randint(1, 2)):
+                before = folders[place].with_name(f"before{place}")
+                shutil.rmtree(before, ignore_errors=True)
+                folders[place].rename(before)
+                previous[place] = Bundle(before)
+                shards[place] = edited(rng, shards[place])
+                if rng.random() < 0.05:  # a page added: the pages after it are renumbered
+                    shards[place].pages.append((f"a new page {rng.random()}", 10))
+                bundles[place] = write_bundle(shards[place], folders[place])
+            whole = tmp_path / f"t{trial}" / f"whole{step}"
+            shutil.copytree(target, whole)
+            expected = merge_bundles(bundles, whole, workers=workers)
+            report = merge_bundles(
+                bundles, target, workers=workers, patch=BundlePatch(previous, tuple(words))
+            )
+            patched += report.patched
+            refused += not report.patched
+            where = f"trial {trial}, edit {step}"
+            if workers == 1:
+                assert files_of(target) == files_of(whole), where
+                assert report.words == expected.words, where
+            else:
+                assert content_of(target) == content_of(whole), where
+            assert report.pages == expected.pages
+            assert content_of(target)[0][1] == [list(p) for p in content_of(whole)[0][1]]
+            words = report.words
         shutil.rmtree(tmp_path / f"t{trial}")
-    assert patched > 40 and refused > 3, (patched, refused)
+    assert patched > 100 and refused > 5, (patched, refused)
 
 
 def test_a_patch_refuses_a_bundle_it_does_not_describe(
