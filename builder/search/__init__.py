@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+import cbor2
+
 from builder.config import Config
 from builder.errors import Problem, warning
 from builder.files import write_atomic
@@ -90,10 +92,18 @@ class SearchState:
     pages: Pages = field(default_factory=dict)
     shards: dict[str, bytes] = field(default_factory=dict)
     merged: dict[str, bytes] = field(default_factory=dict)
-    words: dict[str, tuple[ChunkWords, ...]] = field(default_factory=dict)
-    """Each merged bundle's index chunks (what a `BundlePatch` of it needs)."""
+    indexes: dict[str, MergedIndex] = field(default_factory=dict)
+    """What each merged bundle's index was made of (what a `BundlePatch` of it needs)."""
     offline: tuple[bytes, offline.Written] | None = None
     """The fingerprint of the pages the offline index was last written from, and what it was."""
+
+
+@dataclass(frozen=True)
+class MergedIndex:
+    """A merged bundle's index: the bundles merged (`MergeReport.made_from`) and its chunks."""
+
+    made_from: tuple[str, ...]
+    words: tuple[ChunkWords, ...]
 
 
 class StateStore(Protocol):
@@ -130,7 +140,7 @@ def index_site(
         pages = read_pages(output, state.pages, listed)
     records = records_of(pages)
     report.records = len(records)
-    kept = SearchState(pages, state.shards, state.merged, state.words)
+    kept = SearchState(pages, state.shards, state.merged, state.indexes)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # Pagefind runs in child processes: the offline index is made meanwhile.
         indexed = pool.submit(_timed_pagefind, output, pages, state, config) if pagefind else None
@@ -153,8 +163,8 @@ def _timed_pagefind(
     with timed(report.timings, "pagefind"):
         shards, listed = run_pagefind(output, pages, state.shards, config, report)
     with timed(report.timings, "merge"):
-        merged, words = merge_shards(output, pages, listed, shards, state, report)
-    return SearchState(pages, shards, merged, words), report
+        merged, indexes = merge_shards(output, pages, listed, shards, state, report)
+    return SearchState(pages, shards, merged, indexes), report
 
 
 def write_offline_index(
@@ -275,35 +285,38 @@ def merge_shards(
     shards: dict[str, bytes],
     before: SearchState,
     report: SearchReport,
-) -> tuple[dict[str, bytes], dict[str, tuple[ChunkWords, ...]]]:
+) -> tuple[dict[str, bytes], dict[str, MergedIndex]]:
     """Merge the `listed` shards' bundles (`shards`: their fingerprints), by groups, into
     `output/pagefind/<group>/`, but the groups merged from the same shards `before` (its
     `merged`: each group's fingerprint then); list them; the fingerprints of what
-    `pagefind/` holds and their chunks' words. A group merged before is patched when it can
-    be (see `search.merge_patch`)."""
+    `pagefind/` holds and what their indexes were made of. A group merged before is patched
+    when it can be (see `search.merge_patch`)."""
     if report.pagefind_binary is None or (not listed and report.shards):
-        return before.merged, before.words  # no Pagefind, or no shard indexed: as they were
+        return before.merged, before.indexes  # no Pagefind, or no shard indexed: as they were
     target = output / PAGEFIND_DIR
     done: dict[str, bytes] = {}
-    words: dict[str, tuple[ChunkWords, ...]] = {}
+    indexes: dict[str, MergedIndex] = {}
     for group in group_shards(listed):
         name = group[-1].name
         key = merge_key({shard.name: shards[shard.name] for shard in group})
         if before.merged.get(name) == key and indexed_pages(target / name) > 0:
-            done[name], words[name] = key, before.words.get(name, ())
+            done[name] = key
+            if name in before.indexes:
+                indexes[name] = before.indexes[name]
             continue
         bundles = [Bundle(output / SHARDS_DIR / s.name, sort_ranges(s, pages)) for s in group]
-        patch = _patch_of(output, group, before.words.get(name))
+        patch = _patch_of(output, group, before.indexes.get(name))
         try:
             merge = merge_bundles(bundles, target / name, workers=PARALLEL_RUNS, patch=patch)
-        except (MergeError, OSError, ValueError) as error:
+        except (MergeError, OSError, ValueError, cbor2.CBORError) as error:
             report.problems.append(_pagefind_problem(output, f"merging failed: {error}"))
             if indexed_pages(target / name) > 0:  # (its entry is written last: still whole)
                 done[name] = b""  # the bundle as it was, merged again by the next build
             continue
         report.merged_files = (report.merged_files or 0) + merge.written
         report.patched += merge.patched
-        done[name], words[name] = key, tuple(merge.words)
+        done[name] = key
+        indexes[name] = MergedIndex(merge.made_from, tuple(merge.words))
     forget_bundles_before(output)
     write_bundle_list(output, list(done), listed, pages)
     for entry in target.iterdir():
@@ -312,22 +325,20 @@ def merge_shards(
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
-    return done, words
+    return done, indexes
 
 
-def _patch_of(
-    output: Path, group: list[Shard], words: tuple[ChunkWords, ...] | None
-) -> BundlePatch | None:
-    """How a group's merged bundle is patched: its chunks' words from the last merge, and
-    the bundles before of its shards indexed again since."""
-    if not words:
+def _patch_of(output: Path, group: list[Shard], index: MergedIndex | None) -> BundlePatch | None:
+    """How a group's merged bundle is patched: what its index was made of at the last merge,
+    and the bundles before of its shards indexed again since."""
+    if index is None or not index.words:
         return None
     previous = {}
     for place, shard in enumerate(group):
         folder = bundle_before(output, shard.name)
         if folder is not None:
             previous[place] = Bundle(folder)
-    return BundlePatch(previous, words)
+    return BundlePatch(previous, index.made_from, index.words)
 
 
 def merge_key(shards: dict[str, bytes]) -> bytes:

@@ -41,6 +41,7 @@ import hashlib
 import heapq
 import json
 import shutil
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,8 @@ class MergeReport:
     removed: int = 0
     words: list[ChunkWords] = field(default_factory=list)
     """Each index chunk's first and last word and name, in order (what a `Patch` needs)."""
+    made_from: tuple[str, ...] = ()
+    """The `OpenShard.meta_name` of each bundle merged, in order (what a `Patch` needs)."""
     patched: bool = False
     """Only the chunks that hold changed words were read and written (see `Patch`)."""
 
@@ -106,7 +109,10 @@ ChunkWords = tuple[str, str, str]
 
 def read_blob(path: Path) -> bytes:
     """The CBOR of one of Pagefind's gzipped files."""
-    data = gzip.decompress(path.read_bytes())
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise MergeError(f"{path}: {error}") from error
     if not data.startswith(SIGNATURE):
         raise MergeError(f"{path}: not a Pagefind file")
     return data[len(SIGNATURE) :]
@@ -135,6 +141,12 @@ class OpenShard:
     def folder(self) -> Path:
         return self.bundle.folder
 
+    @property
+    def meta_name(self) -> str:
+        """Its metadata's name: the hash of the CBOR that names each of its index, filter
+        and fragment files by the hash of its content, so it names the whole bundle."""
+        return str(self.entry["languages"][self.language]["hash"])
+
 
 def open_shard(bundle: Bundle) -> OpenShard:
     try:
@@ -144,8 +156,11 @@ def open_shard(bundle: Bundle) -> OpenShard:
         raise MergeError(f"{bundle.folder}: {error}") from error
     if others:
         raise MergeError(f"{bundle.folder}: more than one language")
-    meta = cbor2.loads(read_blob(bundle.folder / f"pagefind.{about['hash']}.pf_meta"))
-    if len(meta) != 6:
+    try:
+        meta = cbor2.loads(read_blob(bundle.folder / f"pagefind.{about['hash']}.pf_meta"))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise MergeError(f"{bundle.folder}: {error}") from error
+    if not isinstance(meta, list) or len(meta) != 6:
         raise MergeError(f"{bundle.folder}: metadata of another Pagefind version")
     return OpenShard(bundle, entry, language, meta)
 
@@ -266,7 +281,10 @@ def merge_bundles(
         if (first.folder / script).exists():
             writer.file(script, (first.folder / script).read_bytes())
     writer.file(ENTRY, _entry(first, meta_name, len(pages)))
-    report = MergeReport(len(pages), len(chunks), writer.written, words=words, patched=patched)
+    made_from = tuple(shard.meta_name for shard in shards)
+    report = MergeReport(
+        len(pages), len(chunks), writer.written, words=words, made_from=made_from, patched=patched
+    )
     remove_stale(target, report, writer.kept, keep)
     return report
 

@@ -12,14 +12,17 @@ chunks before it end where they ended (a chunk is cut after the word that brings
 `merge.CHUNK_SIZE`: a chunk that grew or shrank moves the cuts after it until one falls
 where it fell before, and the chunks between are written again too).
 
-The patched index is the one a whole merge writes, file for file (tests/search/
-test_merge_patch.py checks it on random edits). It is made only when everything it relies
-on is checked: the bundle in the target holds, page for page (fragments, which Pagefind
-names by their content, and word counts), the shards as they were, the changed shards
-have as many pages as before, the meta fields are the same, and the chunks' words kept
-from the last merge are those of the chunks the target's metadata names. Otherwise, or
-when the changed words are in more than `MAX_SHARE` of the chunks (a merge in two
-processes is then faster), every chunk is merged.
+The patched index holds the words and pages a whole merge gives; a bundle merged in one
+range of words (one process) is the one a whole merge writes, file for file (tests/search/
+test_merge_patch.py checks both on random edits). A bundle merged in two ranges keeps its
+cut between them. A patch is made only when everything it relies on is checked: each
+bundle the target was merged from is the one named (by `OpenShard.meta_name`, which names
+every file of a bundle by its content) for its place, as the shard's bundle now or, for a
+shard indexed again since, its bundle before; the changed shards have as many pages as
+before; the meta fields are the same; and the chunks' words kept from the last merge are
+those of the chunks the target's metadata names. A file that cannot be read makes the
+bundle merged whole. So do changed words in more than `MAX_SHARE` of the chunks (a merge
+in two processes is then faster).
 """
 
 from __future__ import annotations
@@ -69,10 +72,11 @@ class _Change:
 @dataclass(frozen=True)
 class BundlePatch:
     """What a merged bundle was made from: the bundles it took of the shards indexed again
-    since (by their place in the merge) and the `ChunkWords` of its index. Called as a
-    `merge.Patch`."""
+    since (by their place in the merge), the `OpenShard.meta_name` of each bundle it merged
+    (`MergeReport.made_from`) and the `ChunkWords` of its index. Called as a `merge.Patch`."""
 
     previous: Mapping[int, Bundle]
+    made_from: tuple[str, ...]
     words: tuple[ChunkWords, ...]
 
     def __call__(
@@ -80,17 +84,23 @@ class BundlePatch:
     ) -> list[ChunkWords] | None:
         try:
             changes = self._changes(shards, fields, writer.target)
-        except (OSError, ValueError, EOFError, MergeError, cbor2.CBORDecodeError):
+            if changes is None:
+                return None
+            firsts = [chunk[0] for chunk in self.words]
+            by_chunk: dict[int, list[str]] = {}
+            for word in sorted(changes):  # (the chunk whose words it falls among)
+                place = max(0, bisect.bisect_right(firsts, word) - 1)
+                by_chunk.setdefault(place, []).append(word)
+            if len(by_chunk) > MAX_SHARE * len(self.words):
+                return None
+            own = Writer(writer.target, writer.language)
+            words = self._write(changes, by_chunk, own)
+        except (OSError, ValueError, MergeError, cbor2.CBORError):  # (damaged: merged whole)
             return None
-        if changes is None:
-            return None
-        firsts = [chunk[0] for chunk in self.words]
-        by_chunk: dict[int, list[str]] = {}
-        for word in sorted(changes):  # (the chunk whose words it falls among)
-            by_chunk.setdefault(max(0, bisect.bisect_right(firsts, word) - 1), []).append(word)
-        if len(by_chunk) > MAX_SHARE * len(self.words):
-            return None
-        return self._write(changes, by_chunk, writer)
+        writer.kept |= own.kept  # (what it wrote when it failed is not kept: removed later)
+        writer.hashes.update(own.hashes)
+        writer.written += own.written
+        return words
 
     def _changes(
         self, shards: list[OpenShard], fields: list[str], target: Path
@@ -105,11 +115,14 @@ class BundlePatch:
             return None
         if len(meta[1]) != sum(len(shard.meta[1]) for shard in shards):
             return None
+        if len(self.made_from) != len(shards):
+            return None
         changes: dict[str, list[_Change]] = {}
         for place, shard in enumerate(shards):
             before = open_shard(self.previous[place]) if place in self.previous else shard
-            pages = meta[1][shard.offset : shard.offset + len(shard.meta[1])]
-            if len(before.meta[1]) != len(shard.meta[1]) or pages != before.meta[1]:
+            if before.meta_name != self.made_from[place]:
+                return None  # (not the bundle merged: the shard indexed again, twice, ...)
+            if len(before.meta[1]) != len(shard.meta[1]):
                 return None
             if before is not shard and not _changed_words(before, shard, fields, changes):
                 return None

@@ -270,7 +270,10 @@ def _read_some_list(unread: list[tuple[str, str, Stat]]) -> list[tuple[str, Page
 
 def _read_some(unread: list[tuple[str, str, Stat]]) -> Iterator[tuple[str, PageRead]]:
     for path, file, stat in unread:
-        data = Path(file).read_bytes()
+        try:
+            data = Path(file).read_bytes()
+        except FileNotFoundError:  # (removed since it was listed: not a page of the site)
+            continue
         record = read_record(data.decode("utf-8", "replace"), path)
         yield path, PageRead(stat, indexed_digest(data, record), record)
 
@@ -312,7 +315,7 @@ def _found(output: Path) -> Iterator[tuple[str, Path, Stat]]:
 
 def _listed(output: Path, listed: Mapping[str, Stat]) -> Iterator[tuple[str, Path, Stat]]:
     for path in sorted(listed):
-        if path.endswith(".html") and not path.startswith("."):
+        if path.endswith(".html") and not any(part.startswith(".") for part in path.split("/")):
             yield path, output / path, listed[path]
 
 

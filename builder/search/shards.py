@@ -260,15 +260,19 @@ def _note_run(site: Path) -> None:
 
 
 def _install_bundle(staging: Path, output: Path, name: str) -> None:
-    """Put a shard's new bundle in place, and its bundle before in `PREVIOUS_DIR`."""
+    """Put a shard's new bundle in place, and its bundle before in `PREVIOUS_DIR`, unless
+    one is there already (the shard indexed again since, with no merge between: a run cut
+    short): that one is older, the one its merged bundle may have been made from."""
     for unused in UNUSED_BUNDLE_FILES:
         (staging / unused).unlink(missing_ok=True)
     target, before = output / SHARDS_DIR / name, output / PREVIOUS_DIR / name
-    shutil.rmtree(before, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
+    if target.exists() and bundle_before(output, name) is None:
+        shutil.rmtree(before, ignore_errors=True)
         before.parent.mkdir(parents=True, exist_ok=True)
         target.rename(before)
+    else:
+        shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
 
 

@@ -199,7 +199,8 @@ def test_a_patched_bundle_holds_what_a_whole_merge_holds(
         folders = [tmp_path / f"t{trial}" / f"shard{n}" for n in range(len(shards))]
         bundles = [write_bundle(s, f) for s, f in zip(shards, folders, strict=True)]
         target = tmp_path / f"t{trial}" / "merged"
-        words = merge_bundles(bundles, target, workers=workers).words
+        merged = merge_bundles(bundles, target, workers=workers)
+        made_from, words = merged.made_from, merged.words
         for step in range(3):  # (each patch from what the one before kept)
             previous = {}
             for place in rng.sample(range(len(shards)), rng.randint(1, 2)):
@@ -215,7 +216,10 @@ def test_a_patched_bundle_holds_what_a_whole_merge_holds(
             shutil.copytree(target, whole)
             expected = merge_bundles(bundles, whole, workers=workers)
             report = merge_bundles(
-                bundles, target, workers=workers, patch=BundlePatch(previous, tuple(words))
+                bundles,
+                target,
+                workers=workers,
+                patch=BundlePatch(previous, made_from, tuple(words)),
             )
             patched += report.patched
             refused += not report.patched
@@ -227,7 +231,7 @@ def test_a_patched_bundle_holds_what_a_whole_merge_holds(
                 assert content_of(target) == content_of(whole), where
             assert report.pages == expected.pages
             assert content_of(target)[0][1] == [list(p) for p in content_of(whole)[0][1]]
-            words = report.words
+            made_from, words = report.made_from, report.words
         shutil.rmtree(tmp_path / f"t{trial}")
     assert patched > 100 and refused > 5, (patched, refused)
 
@@ -240,20 +244,48 @@ def test_a_patch_refuses_a_bundle_it_does_not_describe(
     shards = [random_shard(rng, n) for n in range(3)]
     bundles = [write_bundle(s, tmp_path / f"shard{n}") for n, s in enumerate(shards)]
     target = tmp_path / "merged"
-    words = tuple(merge_bundles(bundles, target).words)
+    merged = merge_bundles(bundles, target)
+    made_from, words = merged.made_from, tuple(merged.words)
     (tmp_path / "shard1").rename(tmp_path / "before1")
     bundles[1] = write_bundle(edited(rng, shards[1]), tmp_path / "shard1")
     stale = tuple((first, last, f"{name}0") for first, last, name in words)
+    before = {1: Bundle(tmp_path / "before1")}
     for patch in (
-        BundlePatch({}, words),  # the shard indexed again not said
-        BundlePatch({1: Bundle(tmp_path / "before1")}, stale),  # other chunks
-        BundlePatch({1: Bundle(tmp_path / "before1")}, ()),
-        BundlePatch({1: Bundle(tmp_path / "missing")}, words),
+        BundlePatch({}, made_from, words),  # the shard indexed again not said
+        BundlePatch(before, made_from, stale),  # other chunks
+        BundlePatch(before, made_from, ()),
+        BundlePatch(before, made_from[:2], words),
+        BundlePatch({1: Bundle(tmp_path / "missing")}, made_from, words),
     ):
         assert not _merged_copy(bundles, target, tmp_path / "copy", patch).patched
-    patch = BundlePatch({1: Bundle(tmp_path / "before1")}, words)
-    report = _merged_copy(bundles, target, tmp_path / "copy", patch)
+    report = _merged_copy(bundles, target, tmp_path / "copy", BundlePatch(before, made_from, words))
     assert report.patched and 0 < report.written < report.chunks
+    # A bundle before that is not the one merged: the same pages, other locations (weights
+    # changed in the theme, the run cut short before the merge, then indexed again).
+    moved = FakeShard(list(shards[1].pages), fields=list(shards[1].fields))
+    moved.words = {
+        w: [[p[0], [n + 1 for n in p[1]], p[2]] for p in ps] for w, ps in shards[1].words.items()
+    }
+    write_bundle(moved, tmp_path / "before1")
+    bundles[1] = write_bundle(moved, tmp_path / "shard1")
+    stale_before = _merged_copy(
+        bundles, target, tmp_path / "copy", BundlePatch(before, made_from, words)
+    )
+    assert not stale_before.patched
+    # A damaged chunk in the target: merged whole (no error), its file left out.
+    bundles = [write_bundle(shard, tmp_path / f"again{n}") for n, shard in enumerate(shards)]
+    damaged = tmp_path / "damaged"
+    merged = merge_bundles(bundles, damaged)
+    (tmp_path / "again1").rename(tmp_path / "again-before1")
+    bundles[1] = write_bundle(edited(rng, shards[1]), tmp_path / "again1")
+    for chunk in (damaged / "index").iterdir():
+        chunk.write_bytes(chunk.read_bytes()[:20])
+    patch = BundlePatch(
+        {1: Bundle(tmp_path / "again-before1")}, merged.made_from, tuple(merged.words)
+    )
+    assert not merge_bundles(bundles, damaged, patch=patch).patched
+    merge_bundles(bundles, tmp_path / "whole")
+    assert content_of(damaged) == content_of(tmp_path / "whole")
 
 
 def _merged_copy(

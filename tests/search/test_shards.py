@@ -418,3 +418,27 @@ def test_shards_are_cut_by_page_count_in_date_order_and_edits_move_few_cuts(
         "replies/added.html": _page(min(spans[len(spans) // 2]) + "x", "replies/added.html"),
     }
     assert len(changed(added)) <= 3, "an added reply moves its own shard's cuts, and few others"
+
+
+def test_a_shard_indexed_twice_between_merges_keeps_its_first_bundle_before(
+    tmp_path: Path,
+) -> None:
+    def bundle(folder: Path, name: str) -> None:
+        folder.mkdir(parents=True)
+        entry = {"languages": {"zh": {"hash": name, "page_count": 1}}}
+        (folder / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+
+    def named(folder: Path) -> str:
+        return str(
+            json.loads((folder / "pagefind-entry.json").read_text())["languages"]["zh"]["hash"]
+        )
+
+    bundle(tmp_path / SHARDS_DIR / "2024", "merged from")
+    for name in ("indexed again", "and again"):  # (no merge between: a run cut short)
+        bundle(tmp_path / f"staging {name}", name)
+        shards_module._install_bundle(tmp_path / f"staging {name}", tmp_path, "2024")
+    before = shards_module.bundle_before(tmp_path, "2024")
+    assert before is not None and named(before) == "merged from"
+    assert named(tmp_path / SHARDS_DIR / "2024") == "and again"
+    shards_module.forget_bundles_before(tmp_path)
+    assert shards_module.bundle_before(tmp_path, "2024") is None
