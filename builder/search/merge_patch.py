@@ -95,8 +95,8 @@ class BundlePatch:
                 return None
             own = Writer(writer.target, writer.language)
             words = self._write(changes, by_chunk, own)
-        except (OSError, ValueError, MergeError, cbor2.CBORError):  # (damaged: merged whole)
-            return None
+        except (OSError, LookupError, TypeError, ValueError, MergeError, cbor2.CBORError):
+            return None  # (a file damaged, or of another form: merged whole)
         writer.kept |= own.kept  # (what it wrote when it failed is not kept: removed later)
         writer.hashes.update(own.hashes)
         writer.written += own.written
