@@ -502,14 +502,23 @@ def test_pages_read_by_workers_are_read_as_in_one_process(
     assert len(alone) > 2 and len(search_records.records_of(alone)) == 2
 
 
-@pytest.mark.pagefind
-def test_a_page_is_read_again_only_when_its_size_or_time_changed(
+def _read_copy(
     searched_site: tuple[Path, list[str]], tmp_path: Path
-) -> None:
+) -> tuple[Path, search_records.Pages, search_records.Pages]:
+    """A copy of the searched site, its pages as read, and the same with every digest
+    replaced (so a page read again shows)."""
     site = tmp_path / "site"
     shutil.copytree(searched_site[0], site)
     first = search_records.read_pages(site, {})
     stale = {path: replace(page, digest=b"as before") for path, page in first.items()}
+    return site, first, stale
+
+
+@pytest.mark.pagefind
+def test_a_page_is_read_again_only_when_its_size_or_time_changed(
+    searched_site: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    site, first, stale = _read_copy(searched_site, tmp_path)
     page = site / WUHAI
     page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     again = search_records.read_pages(site, stale)
@@ -522,11 +531,8 @@ def test_a_page_is_read_again_only_when_its_size_or_time_changed(
 def test_pages_listed_by_the_output_gate_are_read_by_the_stats_it_gives(
     searched_site: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(searched_site[0], site)
-    first = search_records.read_pages(site, {})
+    site, first, stale = _read_copy(searched_site, tmp_path)
     listed = {path: page.stat for path, page in first.items()}
-    stale = {path: replace(page, digest=b"as before") for path, page in first.items()}
     other = next(path for path in first if path != WUHAI)
     listed[WUHAI] = (first[WUHAI].stat[0] + 1, first[WUHAI].stat[1])  # written by the gate
     del listed[other]  # no page of the build's (a file the gate does not own)
