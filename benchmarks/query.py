@@ -119,6 +119,7 @@ class Traffic:
 
     started: dict[Any, float] = field(default_factory=dict)
     size: dict[Any, int] = field(default_factory=dict)
+    url: dict[Any, str] = field(default_factory=dict)
     open: set[Any] = field(default_factory=set)
     last: float = 0.0  # time.monotonic() of the last event
 
@@ -132,6 +133,7 @@ class Traffic:
         if request.url.startswith("data:"):
             return
         self.started[request] = time.time() * 1000
+        self.url[request] = request.url
         self.open.add(request)
         self.last = time.monotonic()
 
@@ -149,6 +151,32 @@ class Traffic:
         ids = [r for r, t in self.started.items() if until is None or t <= until]
         return len(ids), sum(self.size.get(r, 0) for r in ids)
 
+    def by_kind(self) -> dict[str, tuple[int, int]]:
+        """Requests and bytes by what was fetched (see `kind_of`)."""
+        kinds: dict[str, tuple[int, int]] = {}
+        for request, url in self.url.items():
+            count, total = kinds.get(kind_of(url), (0, 0))
+            kinds[kind_of(url)] = (count + 1, total + self.size.get(request, 0))
+        return dict(sorted(kinds.items()))
+
+
+KINDS = (
+    (".pf_index", "index chunks"),
+    (".pf_meta", "metadata"),
+    (".pf_fragment", "fragments"),
+    (".pf_filter", "filter chunks"),
+    ("pagefind-entry.json", "entries"),
+    ("bundles.json", "bundles.json"),
+    (".pagefind", "WebAssembly"),
+    ("/pagefind/", "Pagefind's scripts"),
+)
+
+
+def kind_of(url: str) -> str:
+    """What a request fetched, for the breakdown of a query's bytes."""
+    path = url.split("?", 1)[0]
+    return next((kind for mark, kind in KINDS if mark in path), "the page")
+
 
 @dataclass
 class Run:
@@ -159,6 +187,7 @@ class Run:
     bytes: int
     capped: bool
     results: int
+    kinds: dict[str, tuple[int, int]]
 
 
 # Resolves with performance.now() at the first result, or null after `limit` ms.
@@ -226,7 +255,8 @@ def one_run(browser: Any, url: str, query: str, condition: str, address: bool) -
     requests_3s, bytes_3s = traffic.within(until)
     requests, total = traffic.within(None)
     context.close()
-    return Run(first - start, requests_3s, bytes_3s, requests, total, capped, results)
+    kinds = traffic.by_kind()
+    return Run(first - start, requests_3s, bytes_3s, requests, total, capped, results, kinds)
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -246,6 +276,7 @@ def summary(runs: list[Run]) -> dict[str, Any]:
         "capped": any(r.capped for r in runs),
         "shown": runs[0].results,
         "runs_first_ms": [round(r.first_ms) for r in runs],
+        "by_kind": {kind: [n, round(size / 1000, 1)] for kind, (n, size) in runs[0].kinds.items()},
     }
 
 
@@ -278,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         help="checkouts whose search scripts to serve, or 'built' (default: this checkout)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--by-kind", action="store_true", help="also print a run's requests by what they fetched"
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -320,6 +354,15 @@ def main(argv: list[str] | None = None) -> int:
                                 f"{row['kB']}{plus} kB; {row['shown']} shown",
                                 flush=True,
                             )
+                            if args.by_kind:
+                                print(
+                                    "    "
+                                    + "; ".join(
+                                        f"{kind} {n}, {kb} kB"
+                                        for kind, (n, kb) in row["by_kind"].items()
+                                    ),
+                                    flush=True,
+                                )
             finally:
                 server.close()
         browser.close()
