@@ -53,8 +53,17 @@ from builder.files import link_atomic, write_atomic, write_if_changed
 from builder.parallel import WorkerFailed, in_processes
 
 SIGNATURE = b"pagefind_dcd"
-CHUNK_SIZE = 20_000
-"""Pagefind's size of an index chunk: pages plus their locations (pagefind/src/index)."""
+PAGEFIND_CHUNK_SIZE = 20_000
+"""Pagefind's own size of an index chunk: pages plus their locations (pagefind/src/index)."""
+CHUNK_SIZE = 4_000
+"""A merged index chunk's size, cut as Pagefind cuts but at a fifth of its size. A query
+loads, in each bundle, the chunk of each of its words: at 20,000 a word of 40 pages came in
+a chunk of 20-30 kB, mostly other words'; at 4,000 in one of about 6 kB, for about 6 kB
+more of metadata a bundle (the chunks' ranges and names). benchmarks/README.md, "A first
+search query", 2026-12-04."""
+FAMILY_LIMIT = 5
+"""A chunk grows past `CHUNK_SIZE` to keep a word with the words that extend it (`Chunker`) up
+to this many times that size: at 4,000 and 5, to Pagefind's own size."""
 ENTRY = "pagefind-entry.json"
 SCRIPTS = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
 """The bundle's files that are not the index: the same in every shard."""
@@ -481,27 +490,53 @@ def _write_chunks(task: _Task) -> tuple[list[ChunkWords], set[Path], int]:
 
 
 class Chunker:
-    """Cuts a stream of words into index chunks as Pagefind cuts: after the word that brings
-    a chunk's size (one per page, plus its locations) to `CHUNK_SIZE`; writes each."""
+    """Cuts a stream of words into index chunks as Pagefind cuts, once a chunk's size (one per
+    page, plus its locations) reaches `CHUNK_SIZE`, but not between a word and the words that
+    extend it (养老, 养老院, 养老服务) before `FAMILY_LIMIT` times that size; writes each.
+
+    Pagefind looks each word of a query up in one chunk only, the one whose range holds it,
+    and matches the words it starts among that chunk's words alone: a chunk cut between
+    养老 and 养老院 leaves 养老院's pages out of a search for 养老. So a cut is decided at the
+    next word, by the chunk and that word (`OpenChunk.ends_before`)."""
 
     def __init__(self, writer: Writer) -> None:
         self.writer = writer
         self.words: list[ChunkWords] = []
-        self.chunk: list[Any] = []
-        self.size = 0
+        self.open = OpenChunk()
 
     def add(self, word: list[Any]) -> None:
-        self.chunk.append(word)
-        self.size += word_size(word)
-        if self.size >= CHUNK_SIZE:
+        if self.open.words and self.open.ends_before(word[0]):
             self.close()
+        self.open.take(word)
 
     def close(self) -> None:
         """Write the chunk begun, if any (at the end of the words)."""
-        if self.chunk:
-            name = self.writer.blob("index", cbor2.dumps([self.chunk]))
-            self.words.append((self.chunk[0][0], self.chunk[-1][0], name))
-            self.chunk, self.size = [], 0
+        if self.open.words:
+            words = self.open.words
+            name = self.writer.blob("index", cbor2.dumps([words]))
+            self.words.append((words[0][0], words[-1][0], name))
+            self.open = OpenChunk()
+
+
+@dataclass
+class OpenChunk:
+    """The words of a chunk begun, its size, and its words that the last one starts with
+    (itself included): the words a next word may extend."""
+
+    words: list[Any] = field(default_factory=list)
+    size: int = 0
+    stems: list[str] = field(default_factory=list)
+
+    def take(self, word: list[Any]) -> None:
+        self.words.append(word)
+        self.size += word_size(word)
+        self.stems = [*(stem for stem in self.stems if word[0].startswith(stem)), word[0]]
+
+    def ends_before(self, word: str) -> bool:
+        """Whether the chunk is cut before `word`, the next word in order."""
+        if self.size >= CHUNK_SIZE * FAMILY_LIMIT:
+            return True
+        return self.size >= CHUNK_SIZE and not any(word.startswith(s) for s in self.stems)
 
 
 def word_size(word: list[Any]) -> int:

@@ -132,12 +132,18 @@ class BundlePatch:
         self, changes: dict[str, list[_Change]], by_chunk: dict[int, list[str]], writer: Writer
     ) -> list[ChunkWords]:
         """Write the chunks that hold changed words, and those after them up to a cut where
-        one was; keep the others. A chunk that was cut short of `CHUNK_SIZE` (the end of a
-        merge process's range of words) is cut there again."""
+        one was; keep the others. A cut is decided at the next word (`merge.Chunker`), and
+        the cut before an unchanged chunk stays where it was unless the chunk before it
+        changed: a word inserted or removed at a chunk's start is among the words of the
+        chunk before it, or does not extend any of them. A chunk that was cut short of
+        `CHUNK_SIZE` (the end of a merge process's range of words) is cut there again."""
         chunker = Chunker(writer)
         for number, (first, last, name) in enumerate(self.words):
             path = writer.target / "index" / f"{name}.pf_index"
-            if not chunker.chunk and number not in by_chunk:
+            if number not in by_chunk and (
+                not chunker.open.words or chunker.open.ends_before(first)
+            ):
+                chunker.close()
                 writer.kept.add(path)  # the chunks before end where they did: as it was
                 chunker.words.append((first, last, name))
                 continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,10 @@ from builder.search import merge as merge_module
 from builder.search import shards as shards_module
 from builder.search.merge import (
     CHUNK_SIZE,
+    FAMILY_LIMIT,
+    PAGEFIND_CHUNK_SIZE,
     Bundle,
+    Chunker,
     MergeError,
     Writer,
     _prefixes,
@@ -132,10 +136,14 @@ def read_blob_of(data: bytes) -> bytes:
 
 @pytest.mark.pagefind
 def test_one_bundle_merged_alone_is_the_bundle_itself(
-    sharded: tuple[Path, Path], tmp_path: Path
+    sharded: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, whole = sharded
     ranges = {"published": ("", "\uffff")}
+    # Cut at Pagefind's own size, without keeping a word with the words it starts, the
+    # chunks are Pagefind's: the cut is Pagefind's rule.
+    monkeypatch.setattr(merge_module, "CHUNK_SIZE", PAGEFIND_CHUNK_SIZE)
+    monkeypatch.setattr(merge_module, "FAMILY_LIMIT", 1)
     report = merge_bundles([Bundle(whole, ranges)], tmp_path / "alone")
     mine, its = meta_of(tmp_path / "alone"), meta_of(whole)
     assert mine[:3] == its[:3], "the same pages and index chunks, cut at the same words"
@@ -179,27 +187,76 @@ def _published(output: Path, url: str) -> str:
     return html[start : html.index('"', start)]
 
 
+def _size(words: list[list[Any]]) -> int:
+    return sum(len(p[1]) + len(p[2]) + 1 for _, pages, _ in words for p in pages)
+
+
+def _extends(word: str, words: list[list[Any]]) -> bool:
+    return any(word.startswith(other[0]) for other in words)
+
+
+def assert_cut_by_the_rule(chunks: list[list[list[Any]]]) -> None:
+    """Each chunk is cut once it reaches `CHUNK_SIZE`, before the first word that extends
+    none of its words, or once it reaches `FAMILY_LIMIT` times the size."""
+    limit = CHUNK_SIZE * FAMILY_LIMIT
+    for n, chunk in enumerate(chunks):
+        for i in range(1, len(chunk)):
+            size = _size(chunk[:i])
+            assert size < CHUNK_SIZE or (_extends(chunk[i][0], chunk[:i]) and size < limit)
+        if n + 1 < len(chunks):
+            size, after = _size(chunk), chunks[n + 1][0][0]
+            assert size >= limit or (size >= CHUNK_SIZE and not _extends(after, chunk))
+
+
 @pytest.mark.pagefind
 def test_chunks_are_cut_as_pagefind_cuts_and_named_by_their_ranges(
     sharded: tuple[Path, Path],
 ) -> None:
     (merged,) = _merged(sharded[0])
     meta = meta_of(merged)
-    sizes, lasts, firsts = [], [], []
-    for _, _, name in meta[2]:
-        (chunk,) = cbor2.loads(read_blob(merged / "index" / f"{name}.pf_index"))
-        sizes.append(sum(len(p[1]) + len(p[2]) + 1 for _, pages, _ in chunk for p in pages))
-        last_size = sum(len(p[1]) + len(p[2]) + 1 for p in chunk[-1][1])
-        assert sizes[-1] - last_size < CHUNK_SIZE, "cut after the word that reaches the size"
-        firsts.append(chunk[0][0])
-        lasts.append(chunk[-1][0])
-    assert all(size >= CHUNK_SIZE for size in sizes[:-1])
+    chunks = [
+        cbor2.loads(read_blob(merged / "index" / f"{name}.pf_index"))[0] for _, _, name in meta[2]
+    ]
+    assert len(chunks) > 1
+    assert_cut_by_the_rule(chunks)
+    firsts, lasts = [chunk[0][0] for chunk in chunks], [chunk[-1][0] for chunk in chunks]
     words = [w for first, last in zip(firsts, lasts, strict=True) for w in (first, last)]
     assert words == sorted(words, key=lambda word: word.encode())
     for n, (start, end, _) in enumerate(meta[2]):
         assert firsts[n].startswith(start) and lasts[n].startswith(end)
         if n:
             assert (meta[2][n - 1][1], start) == _prefixes(lasts[n - 1], firsts[n])
+
+
+def test_a_word_shares_its_chunk_with_the_words_it_starts_below_the_limit(
+    tmp_path: Path,
+) -> None:
+    # Pagefind finds the words a query's word starts in that word's chunk only.
+    rng = random.Random(4)
+    names = {"".join(rng.choices("养老院服务金", k=rng.randint(1, 4))) for _ in range(400)}
+    words = [
+        [name, [[1, [0] * rng.randint(0, 300), []] for _ in range(rng.randint(1, 30))], []]
+        for name in sorted(names, key=lambda name: name.encode())
+    ]
+    chunker = Chunker(Writer(tmp_path, "zh"))
+    for word in words:
+        chunker.add(word)
+    chunker.close()
+    chunks = [
+        cbor2.loads(read_blob(tmp_path / "index" / f"{name}.pf_index"))[0]
+        for _, _, name in chunker.words
+    ]
+    assert [word for chunk in chunks for word in chunk] == words
+    assert_cut_by_the_rule(chunks)
+    split = 0
+    for chunk in chunks:
+        for word in chunk:
+            family = [other for other in words if other[0].startswith(word[0])]
+            if not all(other in chunk for other in family):
+                assert _size(chunk) >= CHUNK_SIZE * FAMILY_LIMIT, word[0]
+                split += 1
+    families = sum(1 for a, b in itertools.pairwise(words) if b[0].startswith(a[0]))
+    assert families > 50 and len(chunks) > 10 and split < families, (families, split)
 
 
 def test_the_prefixes_of_neighbouring_chunks_are_pagefind_s() -> None:

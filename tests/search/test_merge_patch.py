@@ -35,6 +35,8 @@ VOCABULARY = [
     *(f"w{n:03d}" for n in range(120)),
     *("养老", "改造", "老旧小区", "垃圾分类", "答复", "建议", "提案", "潜财综"),
     *("〔2022〕", "【办理】", "［2023］", "(一)", "𠀋", "𪚥"),
+    # words that start others (a chunk is not cut between them below a limit)
+    *("w0", "w01", "w1", "w10", "w11", "养", "养老院", "养老服务", "老旧", "老旧小区改造"),
 ]
 FIELDS = ["bureau", "date", "title"]
 
