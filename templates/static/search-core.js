@@ -13,6 +13,9 @@
   // Filters whose values are searchable text too: a reply tagged 社区助浴 is found by
   // 社区助浴 even when its text does not hold the word.
   var TEXT_FILTERS = ["tag", "bureau", "region"];
+  // Results shown at first and added by 显示更多结果: each is a fragment (hosted) or a
+  // record (offline) fetched, so a first query on a phone network fetches this many.
+  var PAGE_SIZE = 10;
   // The reply's header fields, as the template marks them (data-pagefind-meta), in the
   // order the page shows them: the indexed text of a page starts with them.
   var HEADER = ["title", "proposal", "bureau", "doc", "date", "index", "written", "session",
@@ -283,6 +286,7 @@
     FILTERS: FILTERS,
     useFilters: useFilters,
     TEXT_FILTERS: TEXT_FILTERS,
+    PAGE_SIZE: PAGE_SIZE,
     filterText: filterText,
     emptyCounts: emptyCounts,
     inRange: inRange,

@@ -10,7 +10,7 @@
   var S = global.ReplyArchiveSearch;
   var BATCH = 25; // the most candidates checked at once
   var MIN_BATCH = 5;
-  var COUNT_CHECK = 20; // results a count of another query checks (a page of results)
+  var COUNT_CHECK = S.PAGE_SIZE; // results a count of another query checks (a page of them)
   var CACHED = 16; // checkers kept for queries asked again (the counts share the page's)
   var MAX_WORDS = 8;
   var MAX_FIELD_TERMS = 3; // terms looked up among the filter values (2^3 - 1 extra queries)

@@ -5,7 +5,7 @@
   "use strict";
 
   var S = global.ReplyArchiveSearch;
-  var PAGE_SIZE = 20;
+  var PAGE_SIZE = S.PAGE_SIZE;
   var MAX_SHOWN = 2000; // the most results an address may ask to show at once
   var SCROLL_SAVE = 200; // ms after scrolling stops before the position is kept
   var TYPING_PAUSE = 250; // ms after the last keystroke before the search runs

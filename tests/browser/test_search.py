@@ -11,12 +11,18 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import ServeFolder
+from tests.browser.conftest import REPO_ROOT, ServeFolder
 
 pytestmark = pytest.mark.browser
 
 WUHAI = "对市十届人大五次会议第HN-35号建议的答复"
 QIANJIANG = "关于对市政协九届四次会议第150号提案的答复"
+PAGE_SIZE = int(
+    re.findall(
+        r"var PAGE_SIZE = (\d+);", (REPO_ROOT / "templates/static/search-core.js").read_text()
+    )[0]
+)
+"""The results a search page shows at first and adds at each 显示更多结果 (search-core.js)."""
 SETTLED = """() => {
   const status = document.querySelector('.search-status');
   return status && status.textContent && !/正在/.test(status.textContent);

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.conftest import ServeFolder
-from tests.browser.test_search import settle
+from tests.browser.test_search import PAGE_SIZE, settle
 from tests.browser.test_search_shards import years_site
 
 pytestmark = pytest.mark.browser
@@ -34,16 +34,17 @@ def address(page: Page) -> dict[str, list[str]]:
 def search_and_show_more(page: Page, site: str) -> None:
     page.goto(site + "search.html?q=" + quote("答复") + "&sort=desc")
     settle(page)
-    assert page.evaluate(COUNT) == 20
-    page.get_by_role("button", name="显示更多结果").click()
-    page.wait_for_function(f"{COUNT} === 40")
-    settle(page)
+    assert page.evaluate(COUNT) == PAGE_SIZE
+    for pages in (2, 3):
+        page.get_by_role("button", name="显示更多结果").click()
+        page.wait_for_function(f"{COUNT} === {pages * PAGE_SIZE}")
+        settle(page)
 
 
 def test_back_from_a_result_shows_the_same_list_at_the_same_place(page: Page, site: str) -> None:
     search_and_show_more(page, site)
-    assert address(page) == {"q": ["答复"], "sort": ["desc"], "n": ["40"]}
-    target = page.locator(".search-result").nth(30)
+    assert address(page) == {"q": ["答复"], "sort": ["desc"], "n": [str(3 * PAGE_SIZE)]}
+    target = page.locator(".search-result").nth(3 * PAGE_SIZE - 5)
     target.scroll_into_view_if_needed()
     page.mouse.wheel(0, 150)
     page.wait_for_timeout(400)  # the position is kept once scrolling stops
@@ -54,10 +55,10 @@ def test_back_from_a_result_shows_the_same_list_at_the_same_place(page: Page, si
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == title
     page.go_back()
-    page.wait_for_function(f"{COUNT} === 40")
+    page.wait_for_function(f"{COUNT} === {3 * PAGE_SIZE}")
     settle(page)
     page.wait_for_function(f"Math.abs(window.scrollY - {scrolled}) <= 2")
-    assert page.locator(".search-result").nth(30).locator("a").inner_text() == title
+    assert page.locator(".search-result").nth(3 * PAGE_SIZE - 5).locator("a").inner_text() == title
     assert page.get_by_label("排序").input_value() == "desc"
 
 
@@ -68,7 +69,7 @@ def test_a_reload_keeps_the_list_and_the_place(page: Page, site: str) -> None:
     page.evaluate("window.scrollTo(0, 1500)")
     page.wait_for_timeout(400)
     page.reload()
-    page.wait_for_function(f"{COUNT} === 40")
+    page.wait_for_function(f"{COUNT} === {3 * PAGE_SIZE}")
     settle(page)
     page.wait_for_function("Math.abs(window.scrollY - 1500) <= 2")
 
@@ -78,7 +79,7 @@ def test_typing_and_filters_rewrite_the_address(page: Page, site: str) -> None:
     settle(page)
     length = page.evaluate("history.length")
     page.get_by_label("搜索词").press_sequentially("答复", delay=30)
-    page.wait_for_function(f"{COUNT} === 20")
+    page.wait_for_function(f"{COUNT} === {PAGE_SIZE}")
     settle(page)
     assert address(page) == {"q": ["答复"]}
     year = page.get_by_label("年份")

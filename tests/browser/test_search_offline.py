@@ -20,7 +20,7 @@ from builder.config import load_config
 from builder.search import index_site
 from builder.search.offline import OFFLINE_INDEX, PIECES_DIR, ordered
 from builder.search.records import Record, read_records
-from tests.browser.test_search import settle
+from tests.browser.test_search import PAGE_SIZE, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -71,7 +71,7 @@ def test_a_query_loads_only_the_pieces_it_needs(
     page.on("request", lambda request: requested.append(request.url))
     page.goto((site / "search.html").as_uri() + "?q=" + quote("老旧小区改造"))
     settle(page)
-    assert page.locator(".search-result").count() == 20
+    assert page.locator(".search-result").count() == PAGE_SIZE
     loaded = [url for url in requested if "/search/" in url]
     names = sorted(name.split("/search/", 1)[1] for name in loaded)
     terms = [name for name in names if name.startswith("offline/t/")]

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, Request
 
 from benchmarks.generate import generate
 from tests.browser.conftest import ServeFolder
-from tests.browser.test_search import settle
+from tests.browser.test_search import PAGE_SIZE, settle
 
 pytestmark = pytest.mark.browser
 
@@ -118,7 +118,7 @@ def test_later_pages_of_results_load_after_a_garbage_collection(
     # keep the objects of the results it has not shown yet.
     query = "search.html?q=" + quote("答复")
     offline = all_results(page, years_site.resolve().as_uri() + "/" + query)
-    assert len(offline) > 20, "more than one page of results"
+    assert len(offline) > PAGE_SIZE, "more than one page of results"
     page.goto(http_server(years_site) + query)
     settle(page)
     page.evaluate(COLLECT)
@@ -142,22 +142,22 @@ def fragments_fetched(page: Page) -> list[str]:
 def test_a_first_query_fetches_only_the_fragments_of_the_results_it_shows(
     page: Page, years_site: Path, http_server: ServeFolder
 ) -> None:
-    # 答复 is one Chinese word, so Pagefind's answer needs no check: the page reads the 20
-    # results it shows and no other; more are read when the reader asks for them.
+    # 答复 is one Chinese word, so Pagefind's answer needs no check: the page reads the
+    # page of results it shows and no other; more are read when the reader asks for them.
     fetched = fragments_fetched(page)
     scripts: list[str] = []
     page.context.on("request", lambda r: scripts.append(r.url.rsplit("/", 1)[1].split("?")[0]))
     page.goto(http_server(years_site) + "search.html?q=" + quote("答复"))
     settle(page)
     page.wait_for_timeout(500)
-    assert page.locator(".search-result").count() == 20
-    assert len(fetched) == 20
+    assert page.locator(".search-result").count() == PAGE_SIZE
+    assert len(fetched) == PAGE_SIZE
     assert "search-pagefind.js" in scripts and "search-offline.js" not in scripts
-    assert f"找到 {REPLIES} 件答复，显示前 20 件" in page.inner_text(".search-status")
+    assert f"找到 {REPLIES} 件答复，显示前 {PAGE_SIZE} 件" in page.inner_text(".search-status")
     page.locator(".search-more").click()
-    page.wait_for_function("document.querySelectorAll('.search-result').length > 20")
+    page.wait_for_function(f"document.querySelectorAll('.search-result').length > {PAGE_SIZE}")
     settle(page)
-    assert len(fetched) == 40
+    assert len(fetched) == 2 * PAGE_SIZE
 
 
 @pytest.mark.slow
@@ -168,17 +168,17 @@ def test_a_query_that_is_checked_checks_a_page_of_candidates_until_asked_for_mor
     # in batches, until a page of results is found; the rest only when asked for.
     query = "search.html?q=" + quote("您提出的")
     offline = all_results(page, years_site.resolve().as_uri() + "/" + query)
-    assert len(offline) > 20, "more than one page of results"
+    assert len(offline) > PAGE_SIZE, "more than one page of results"
     fetched = fragments_fetched(page)
     page.goto(http_server(years_site) + query)
     settle(page)
     page.wait_for_timeout(500)
     first_page = len(fetched)
-    assert page.locator(".search-result").count() == 20
-    # A batch of 20 for the page, then batches of at most 25 while the page is not full.
-    assert 20 <= first_page <= 20 + 25 * 2
+    assert page.locator(".search-result").count() == PAGE_SIZE
+    # A batch of a page for the page, then batches of at most 25 while it is not full.
+    assert PAGE_SIZE <= first_page <= PAGE_SIZE + 25 * 2
     status = page.inner_text(".search-status")
-    assert "件以上答复，显示前 20 件" in status, status
+    assert f"件以上答复，显示前 {PAGE_SIZE} 件" in status, status
     hosted = all_results_from_here(page)
     assert sorted(hosted) == sorted(offline)
     assert len(fetched) > first_page, "the first page did not check every candidate"
