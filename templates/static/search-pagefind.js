@@ -18,12 +18,17 @@
 
   // `bundleList`: the URL of pagefind/bundles.json, the bundles' names, newest first (the
   // build merges Pagefind's shards into a few bundles, each a range of publication time).
-  function HostedEngine(bundleList, root) {
+  // `exact`: a function that loads the offline engine (search-offline.js), the answer to
+  // a query whose Pagefind answer does not hold it (see `answerer`); optional.
+  function HostedEngine(bundleList, root, exact) {
     this.bundleList = bundleList;
     this.root = root;
     this.mode = "pagefind";
     this.pagefind = null;
     this.names = [];
+    this.exact = exact || null;
+    this.answerers = {};
+    this.distrusted = {};
   }
 
   HostedEngine.prototype.load = function () {
@@ -85,9 +90,67 @@
     return copy;
   }
 
+  // Which engine answers a query's terms: this one, or the offline one. Pagefind answers
+  // a word with the pages of the indexed words it starts, or, when it starts none, with
+  // those of the longest indexed word that starts it (pagefind_web's find_word_extensions:
+  // 学 for 学校, 乌 for 乌鸦), pages that do not hold the query. So the answer to one
+  // Chinese word, which is not checked, is first tried on a page of its results and on
+  // each bundle's best: when one does not hold the word, the offline index answers (as from file://: every reply that
+  // holds it, from the pieces it needs), or, without one, every candidate is checked.
+  // (An answer that is checked needs no trial: this engine answers it.)
+  HostedEngine.prototype.answerer = function (query) {
+    var terms = query.terms;
+    if (query.range || !terms.length || !isTrusted(terms)) return Promise.resolve(this);
+    var key = JSON.stringify(terms);
+    if (!this.answerers[key]) this.answerers[key] = this.findAnswerer(terms, key);
+    return this.answerers[key];
+  };
+
+  HostedEngine.prototype.findAnswerer = function (terms, key) {
+    var engine = this;
+    if (this.plan({ terms: terms, filters: {} }, true).inFields) return Promise.resolve(this);
+    // Each bundle is an index of its own, which may have words the term starts or not:
+    // its best page is tried, with the first page of the merged answer.
+    var text = terms.join(" ");
+    var options = { filters: {}, sort: {} }; // (a checker's ask of the terms alone)
+    return Promise.all([
+      this.bundleAnswers(text, options),
+      this.searchShards(text, options, ""),
+    ]).then(function (answers) {
+      var tried = {};
+      var pages = answers[1].slice(0, S.PAGE_SIZE).concat(answers[0].map(function (list) {
+        return list[0];
+      })).filter(function (result) {
+        if (!result || tried[result.key]) return false;
+        tried[result.key] = true;
+        return true;
+      });
+      return Promise.all(pages.map(function (result) { return result.data(); }));
+    }).then(function (pages) {
+      if (pages.every(function (page) { return holdsAll(page, terms); })) return engine;
+      engine.distrusted[key] = true;
+      if (!engine.exact) return engine;
+      return engine.exact().catch(function () {
+        return engine;
+      });
+    });
+  };
+
+  // Whether Pagefind's answer to the terms is taken unchecked.
+  HostedEngine.prototype.trusts = function (terms) {
+    return isTrusted(terms) && !this.distrusted[JSON.stringify(terms)];
+  };
+
+  HostedEngine.prototype.counts = function (query) {
+    var engine = this;
+    return this.answerer(query).then(function (answerer) {
+      return answerer === engine ? engine.ownCounts(query) : answerer.counts(query);
+    });
+  };
+
   // For each filter, how many pages match the query and the other filters, by value: the
   // counts of the query without that filter (one query for the filters not chosen).
-  HostedEngine.prototype.counts = function (query) {
+  HostedEngine.prototype.ownCounts = function (query) {
     var engine = this;
     var chosen = Object.keys(query.filters);
     var open = S.FILTERS.filter(function (key) { return chosen.indexOf(key) < 0; });
@@ -113,7 +176,7 @@
   // bounds). Only a page of results is checked for them: the page's own query shares its
   // checker with the results shown, so counting it fetches nothing more.
   HostedEngine.prototype.countsOf = function (query) {
-    var trusted = isTrusted(query.terms);
+    var trusted = this.trusts(query.terms);
     var plan = this.plan(query, trusted);
     if (trusted && !plan.inFields && !query.range) {
       var ask = plan.asks[0];
@@ -132,19 +195,39 @@
     });
   };
 
-  // One query over every bundle. By relevance: Pagefind's merged answer, by score. By date:
-  // each bundle is a range of publication time, so it is each bundle's answer in its order,
-  // one bundle after the other (newest first, or last).
+  // One query over every bundle. By relevance: every bundle's answer, by score, as
+  // Pagefind merges them (its instances' results one after the other, sorted by score,
+  // a stable sort). By date: each bundle is a range of publication time, so it is each
+  // bundle's answer in its order, one bundle after the other (newest first, or last).
   HostedEngine.prototype.searchShards = function (text, options, sort) {
+    return this.bundleAnswers(text, options).then(function (lists) {
+      if (sort === "asc") lists = lists.slice().reverse();
+      var all = [].concat.apply([], lists);
+      if (!sort) all.sort(function (a, b) { return b.score - a.score; });
+      return all;
+    });
+  };
+
+  // Each bundle's answer (its pages alone: the filter `shard`), in the bundles' order;
+  // the last few kept (a query's answer is tried before it is taken, see `answerer`).
+  HostedEngine.prototype.bundleAnswers = function (text, options) {
+    var key = JSON.stringify([text, options]);
+    var cache = this.answers || (this.answers = { keys: [], byKey: {} });
+    if (!cache.byKey[key]) {
+      cache.keys.push(key);
+      cache.byKey[key] = this.askBundles(text, options);
+      if (cache.keys.length > CACHED) delete cache.byKey[cache.keys.shift()];
+    }
+    return cache.byKey[key];
+  };
+
+  HostedEngine.prototype.askBundles = function (text, options) {
     var pagefind = this.pagefind;
-    var asks = sort ? this.names.map(function (name) {
+    return Promise.all(this.names.map(function (name) {
       var filters = Object.assign({}, options.filters, { shard: name });
-      return Object.assign({}, options, { filters: filters });
-    }) : [options];
-    return Promise.all(asks.map(function (ask) {
-      return pagefind.search(text, ask);
+      return pagefind.search(text, Object.assign({}, options, { filters: filters }));
     })).then(function (responses) {
-      var lists = responses.map(function (response) {
+      return responses.map(function (response) {
         return response.results.map(function (result) {
           // Pagefind's worker frees a result's data once the result object is collected:
           // the closure keeps it alive as long as the candidate.
@@ -157,8 +240,6 @@
           };
         });
       });
-      if (sort === "asc") lists.reverse();
-      return [].concat.apply([], lists);
     });
   };
 
@@ -262,9 +343,13 @@
   };
 
   HostedEngine.prototype.search = function (query) {
-    var checker = this.checker(query);
-    return checker.until(0).then(function () {
-      return checker.cursor();
+    var engine = this;
+    return this.answerer(query).then(function (answerer) {
+      if (answerer !== engine) return answerer.search(query);
+      var checker = engine.checker(query);
+      return checker.until(0).then(function () {
+        return checker.cursor();
+      });
     });
   };
 
@@ -273,8 +358,8 @@
     var key = JSON.stringify([query.terms, query.filters, query.sort, query.range]);
     var cache = this.checkers || (this.checkers = { keys: [], byKey: {} });
     if (cache.byKey[key]) return cache.byKey[key];
-    var plan = this.plan(query, isTrusted(query.terms));
-    var trusted = isTrusted(query.terms) && !plan.inFields && !query.range;
+    var plan = this.plan(query, this.trusts(query.terms));
+    var trusted = this.trusts(query.terms) && !plan.inFields && !query.range;
     var checker = new Checker(this, plan.asks, query, trusted);
     cache.keys.push(key);
     cache.byKey[key] = checker;
@@ -304,6 +389,12 @@
     this.kept = [];
     this.pending = Promise.resolve();
   }
+
+  Checker.prototype.distrust = function () {
+    this.trusted = false;
+    this.checkAll = Boolean(this.sort);
+    this.engine.distrusted[JSON.stringify(this.terms)] = true;
+  };
 
   Checker.prototype.complete = function () {
     return this.asked >= this.asks.length && this.checked >= this.candidates.length;
@@ -357,8 +448,11 @@
     })).then(function (pages) {
       pages.forEach(function (page) {
         var meta = page.meta || {};
-        if (checker.trusted ||
-          (holdsAll(page, checker.terms) && S.inRange(meta.published, checker.range))) {
+        var holds = holdsAll(page, checker.terms) && S.inRange(meta.published, checker.range);
+        // (a trusted answer is Pagefind's matches of one word: each holds it, or the
+        // answer is not to be trusted, see `answerer`; no result that fails is shown)
+        if (!holds && checker.trusted) checker.distrust();
+        if (holds) {
           checker.kept.push({
             result: checker.engine.toResult(page, checker.terms),
             date: meta.published || "",

@@ -69,14 +69,20 @@
       if (!container.hasAttribute(script)) return Promise.reject(new Error(script + "?"));
       return S.loadScript(address(script));
     };
+    var loaded = null;
     var offline = function () {
-      return engine("OfflineEngine", "data-offline-engine").then(function () {
-        return new S.OfflineEngine(address("data-offline-index"), root).load();
-      });
+      if (!loaded) {
+        loaded = engine("OfflineEngine", "data-offline-engine").then(function () {
+          return new S.OfflineEngine(address("data-offline-index"), root).load();
+        });
+      }
+      return loaded;
     };
     if (location.protocol === "file:") return offline();
+    // Over http(s), the offline engine answers the queries Pagefind cannot (loaded then).
+    var exact = container.hasAttribute("data-offline-engine") ? offline : null;
     return engine("HostedEngine", "data-pagefind-engine").then(function () {
-      return new S.HostedEngine(address("data-pagefind-bundles"), root).load();
+      return new S.HostedEngine(address("data-pagefind-bundles"), root, exact).load();
     }).catch(offline);
   };
 

@@ -78,6 +78,34 @@ def test_a_word_in_neither_reply_finds_nothing_and_says_so(page: Page, site: str
     assert "没有找到包含“量子计算机”的答复" in status(page)
 
 
+def test_a_word_pagefind_answers_with_a_shorter_one_finds_what_holds_it(
+    page: Page, site: str
+) -> None:
+    # Neither reply holds 乌鸦: Pagefind, finding no indexed word that starts with it,
+    # answers with the pages of the longest indexed word that starts it (乌). Over http
+    # the offline index then answers, as from file://.
+    query = "乌鸦"
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    assert search(page, site, query) == []
+    assert f"没有找到包含“{query}”的答复" in status(page)
+    if expected_mode(site) == "pagefind":
+        raw = page.evaluate(
+            f"async () => (await import('./pagefind/2025/pagefind.js')).search('{query}')"
+            ".then(r => r.results.length)"
+        )
+        assert raw >= 1, "Pagefind alone returns pages that do not hold it"
+        assert any("search-offline.js" in url for url in requested)
+
+
+def test_a_word_pagefind_finds_is_answered_by_pagefind_alone(page: Page, site: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    assert sorted(search(page, site, "养老")) == sorted([WUHAI, QIANJIANG])
+    if expected_mode(site) == "pagefind":
+        assert not any("search-offline.js" in url for url in requested)
+
+
 def test_a_compound_is_found_only_where_it_is_written(page: Page, site: str) -> None:
     # Both replies hold 助餐 and 服务; only the 潜江 reply holds 助餐服务 as written.
     assert search(page, site, "助餐服务") == [QIANJIANG]
