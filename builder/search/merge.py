@@ -17,8 +17,8 @@ This module writes a bundle in Pagefind's own format (1.5.2):
 - an index chunk is `[[word, [[page, locations, meta locations], ...], extra], ...]`, a
   word's pages in increasing order, each page's number but the first's as the difference
   to the one before; words in Rust's string order (UTF-8 bytes, Python's code point order),
-  cut after the word that brings the chunk's size (one per page, plus its locations) to
-  20,000, as Pagefind cuts;
+  cut as Pagefind cuts, once a chunk's size (one per page, plus its locations) reaches
+  `CHUNK_SIZE`, but not between a word and the words it starts (`Chunker`);
   the metadata names each chunk's range by the shortest prefixes that tell it from its
   neighbours;
 - meta locations name a meta field by its index in the metadata's list (negative numbers,
@@ -410,9 +410,11 @@ def _in_processes(tasks: list[_Task]) -> list[tuple[list[ChunkWords], set[Path],
 
 
 def _splits(shards: list[OpenShard], workers: int) -> list[str]:
-    """Words that cut the index into `workers` ranges of about as many chunks."""
+    """Words that cut the index into `workers` ranges of about as many chunks: a first
+    character each, so that no word is in another range than the words it starts (a
+    range's end is a cut, `Chunker`)."""
     starts = sorted(chunk[0] for shard in shards for chunk in shard.meta[2][1:])
-    cuts = {starts[len(starts) * n // workers] for n in range(1, workers) if starts}
+    cuts = {starts[len(starts) * n // workers][:1] for n in range(1, workers) if starts}
     return sorted(cuts)
 
 

@@ -8,9 +8,9 @@ see `shards.PREVIOUS_DIR`) and finds the words whose pages changed. Each merged 
 shards' pages one shard after the other, so such a word's pages are the ones it had, with
 those of the shard's range of page numbers replaced. Only the chunks that hold a changed
 word are read and written again; a chunk that holds none is kept as it is, once the
-chunks before it end where they ended (a chunk is cut after the word that brings it to
-`merge.CHUNK_SIZE`: a chunk that grew or shrank moves the cuts after it until one falls
-where it fell before, and the chunks between are written again too).
+chunks before it end where they ended (a chunk is cut once it reaches `merge.CHUNK_SIZE`,
+at a word that extends none of its words: a chunk that grew or shrank moves the cuts after
+it until one falls where it fell before, and the chunks between are written again too).
 
 The patched index holds the words and pages a whole merge gives; a bundle merged in one
 range of words (one process) is the one a whole merge writes, file for file (tests/search/

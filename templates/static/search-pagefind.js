@@ -94,7 +94,7 @@
   // a word with the pages of the indexed words it starts, or, when it starts none, with
   // those of the longest indexed word that starts it (pagefind_web's find_word_extensions:
   // 学 for 学校, 乌 for 乌鸦), pages that do not hold the query. So the answer to one
-  // Chinese word, which is not checked, is first tried on a page of its results and on
+  // Chinese word, whose count is Pagefind's, is first tried on a page of its results and on
   // each bundle's best: when one does not hold the word, the offline index answers (as from file://: every reply that
   // holds it, from the pieces it needs), or, without one, every candidate is checked.
   // (An answer that is checked needs no trial: this engine answers it.)
@@ -102,13 +102,20 @@
     var terms = query.terms;
     if (query.range || !terms.length || !isTrusted(terms)) return Promise.resolve(this);
     var key = JSON.stringify(terms);
-    if (!this.answerers[key]) this.answerers[key] = this.findAnswerer(terms, key);
-    return this.answerers[key];
+    var answerers = this.answerers;
+    if (!answerers[key]) {
+      answerers[key] = this.findAnswerer(terms, key).catch(function (error) {
+        delete answerers[key]; // (a network error: tried again with the next query)
+        throw error;
+      });
+    }
+    return answerers[key];
   };
 
   HostedEngine.prototype.findAnswerer = function (terms, key) {
     var engine = this;
     if (this.plan({ terms: terms, filters: {} }, true).inFields) return Promise.resolve(this);
+    if (this.distrusted[key]) return this.exactOr();
     // Each bundle is an index of its own, which may have words the term starts or not:
     // its best page is tried, with the first page of the merged answer.
     var text = terms.join(" ");
@@ -129,14 +136,21 @@
     }).then(function (pages) {
       if (pages.every(function (page) { return holdsAll(page, terms); })) return engine;
       engine.distrusted[key] = true;
-      if (!engine.exact) return engine;
-      return engine.exact().catch(function () {
-        return engine;
-      });
+      return engine.exactOr();
     });
   };
 
-  // Whether Pagefind's answer to the terms is taken unchecked.
+  // The offline engine, or this one (checking every candidate) when there is none.
+  HostedEngine.prototype.exactOr = function () {
+    var engine = this;
+    if (!this.exact) return Promise.resolve(this);
+    return this.exact().catch(function () {
+      return engine;
+    });
+  };
+
+  // Whether Pagefind's answer to the terms is taken whole: its count, and its pages
+  // checked only as they are shown.
   HostedEngine.prototype.trusts = function (terms) {
     return isTrusted(terms) && !this.distrusted[JSON.stringify(terms)];
   };
@@ -215,7 +229,10 @@
     var cache = this.answers || (this.answers = { keys: [], byKey: {} });
     if (!cache.byKey[key]) {
       cache.keys.push(key);
-      cache.byKey[key] = this.askBundles(text, options);
+      cache.byKey[key] = this.askBundles(text, options).catch(function (error) {
+        delete cache.byKey[key];
+        throw error;
+      });
       if (cache.keys.length > CACHED) delete cache.byKey[cache.keys.shift()];
     }
     return cache.byKey[key];
@@ -273,7 +290,7 @@
   function isTrusted(terms) {
     var words = wordsOf(terms);
     // One Chinese word: Pagefind matched it as the start of an indexed word, so every
-    // result holds it as written.
+    // result holds it as written, unless it fell back to a shorter word (`answerer`).
     return terms.length === 0 ||
       (words.length === 1 && words[0] === terms[0] && HAN_OR_DIGITS.test(words[0]));
   }
@@ -393,7 +410,9 @@
   Checker.prototype.distrust = function () {
     this.trusted = false;
     this.checkAll = Boolean(this.sort);
-    this.engine.distrusted[JSON.stringify(this.terms)] = true;
+    var key = JSON.stringify(this.terms);
+    this.engine.distrusted[key] = true;
+    delete this.engine.answerers[key]; // (the next query of them goes to the exact engine)
   };
 
   Checker.prototype.complete = function () {
