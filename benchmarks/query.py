@@ -14,10 +14,23 @@ query and presses Enter. It reports the median over ``--runs`` runs of:
   loaded, the index loaded and the query run: a reader who arrives with a query);
 - requests and kB the page fetched within 3 s of Enter and in all until the network is idle
   (1.5 s without a request; capped, then marked ``+``), counted from the navigation: the page,
-  its scripts and the index are part of what a first query costs.
+  its scripts and the index are part of what a first query costs. Counted is what came over
+  the network (a response the browser's own cache served, such as the favicon fetched again
+  when ``history`` changes the address, is not), in bytes as they came: ``--gzip`` serves the
+  files a static host compresses (HTML, CSS, JavaScript, JSON, SVG) with gzip, as GitHub
+  Pages and most hosts do; Pagefind's index files are gzip already and served as they are.
+  Every response says ``Cache-Control: max-age=600``, as GitHub Pages does.
 
-Two conditions: ``loopback`` and ``phone`` (Chromium's network emulation through CDP,
-1.6 Mbit/s down and up, 150 ms latency). ``--static-from`` serves the site with the search
+``--pagefind-alone`` also runs each query with Pagefind alone, its own index of the same
+reply pages (one Pagefind run over hard links to them, built beside the site once), on a
+page of nothing but Pagefind's API: ``pagefind.init()`` on load, then ``search`` and the
+data of the first 10 results. That is the least a Pagefind site fetches for a first query
+(its own UI adds its scripts and styles), beside ours in the same run.
+
+Two conditions: ``loopback`` (a 1280 × 900 window) and ``phone`` (Chromium's network
+emulation through CDP, 1.6 Mbit/s down and up, 150 ms latency, a 390 × 844 window: the
+search page folds its filters away there, and counts them only once they are opened).
+``--static-from`` serves the site with the search
 scripts (``templates/static/search*.js``) of other checkouts in place of the built ones, to
 compare code in the same run over the same index: ``--static-from /work/main`` (``.`` is this
 checkout; the built site's own scripts are ``built``).
@@ -26,6 +39,7 @@ checkout; the built site's own scripts are ``built``).
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import socket
@@ -48,6 +62,7 @@ CONDITIONS = {
     # bytes per second; latency in ms
     "phone": {"latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 1.6e6 / 8},
 }
+VIEWPORTS = {"loopback": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 WINDOW = 3.0  # s after Enter
 IDLE = 1.5  # s without a request: the page is done
 CAP = {"loopback": 30.0, "phone": 30.0}  # s after Enter at most for "in all"
@@ -57,7 +72,43 @@ CAP = {"loopback": 30.0, "phone": 30.0}  # s after Enter at most for "in all"
 # -- browser's driver) --------------------------------------------------------------------
 
 
-def serve(site: Path, static_from: Path | None, port: int) -> None:
+COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+"""What a static host sends with gzip (Pagefind's `.pf_*` and `.pagefind` are gzip already)."""
+CACHE_CONTROL = "max-age=600"
+"""What GitHub Pages sends with every file (a fresh browser context starts with no cache)."""
+ALONE_PAGE = "/pagefind-alone.html"
+ALONE_DIR = "/pagefind-alone/"
+ALONE_RESULTS = 10
+# Pagefind alone: its API and nothing else (the least a Pagefind site fetches for a query).
+ALONE_HTML = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>Pagefind alone</title>
+<link rel="icon" href="data:,"></head>
+<body><div id="search" data-search-mode="pagefind-alone">
+<input id="search-page-input" aria-label="搜索"><ol class="search-results"></ol></div>
+<script type="module">
+const pagefind = await import("{ALONE_DIR}pagefind.js");
+await pagefind.options({{ excerptLength: 0 }});
+window.ReplyArchiveSearch = {{ ready: pagefind.init().then(() => true) }};
+const input = document.querySelector("#search-page-input");
+const list = document.querySelector(".search-results");
+input.addEventListener("keydown", async (event) => {{
+  if (event.key !== "Enter") return;
+  const response = await pagefind.search(input.value);
+  const pages = await Promise.all(
+    response.results.slice(0, {ALONE_RESULTS}).map((result) => result.data()));
+  list.replaceChildren(...pages.map((page) => {{
+    const item = document.createElement("li");
+    item.textContent = page.meta.title || page.url;
+    return item;
+  }}));
+}});
+</script></body></html>
+"""
+
+
+def serve(
+    site: Path, static_from: Path | None, port: int, gzip_text: bool, alone: Path | None
+) -> None:
     static = (static_from / "templates" / "static") if static_from else None
 
     class Handler(SimpleHTTPRequestHandler):
@@ -70,7 +121,35 @@ def serve(site: Path, static_from: Path | None, port: int) -> None:
                 candidate = static / name.rsplit("/", 1)[1]
                 if candidate.is_file():
                     return str(candidate)
+            if alone is not None and name.startswith(ALONE_DIR):
+                return str(alone / name[len(ALONE_DIR) :])
             return super().translate_path(path)
+
+        def do_GET(self) -> None:
+            name = self.path.split("?", 1)[0]
+            if alone is not None and name == ALONE_PAGE:
+                return self.send_body(ALONE_HTML.encode("utf-8"), "text/html; charset=utf-8")
+            path = Path(self.translate_path(self.path))
+            accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+            if gzip_text and accepts and path.suffix in COMPRESSED and path.is_file():
+                return self.send_body(path.read_bytes(), self.guess_type(str(path)))
+            return super().do_GET()
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", CACHE_CONTROL)
+            super().end_headers()
+
+        def send_body(self, body: bytes, kind: str) -> None:
+            if gzip_text and "gzip" in self.headers.get("Accept-Encoding", ""):
+                body = gzip.compress(body, compresslevel=6)
+                self.send_response(200)
+                self.send_header("Content-Encoding", "gzip")
+            else:
+                self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     def handler(*args: Any, **kwargs: Any) -> Handler:
         return Handler(*args, directory=str(site), **kwargs)
@@ -89,11 +168,20 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, site: Path, static_from: Path | None) -> None:
+    def __init__(
+        self,
+        site: Path,
+        static_from: Path | None,
+        gzip_text: bool = False,
+        alone: Path | None = None,
+    ) -> None:
         self.port = free_port()
         command = [sys.executable, __file__, "--serve", str(site), "--port", str(self.port)]
-        if static_from is not None:
-            command += ["--static-from", str(static_from)]
+        command += ["--static-from", str(static_from) if static_from is not None else "built"]
+        if gzip_text:
+            command.append("--gzip")
+        if alone is not None:
+            command += ["--alone-bundle", str(alone)]
         self.process = subprocess.Popen(command)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -115,12 +203,14 @@ class Server:
 @dataclass
 class Traffic:
     """What the page and its workers fetched (Playwright sees the workers' requests, which a
-    page's CDP session does not): start times (epoch ms) and body sizes by request."""
+    page's CDP session does not): start times (epoch ms) and body sizes by request, of what
+    came over the network (`settle`)."""
 
     started: dict[Any, float] = field(default_factory=dict)
     size: dict[Any, int] = field(default_factory=dict)
     url: dict[Any, str] = field(default_factory=dict)
     open: set[Any] = field(default_factory=set)
+    cached: set[Any] = field(default_factory=set)
     last: float = 0.0  # time.monotonic() of the last event
 
     def attach(self, context: Any) -> None:
@@ -138,6 +228,7 @@ class Traffic:
         self.last = time.monotonic()
 
     def on_response(self, response: Any) -> None:
+        # (this server always sends the length of the body it sends: gzip when it is so)
         self.size[response.request] = int(response.headers.get("content-length", "0"))
 
     def on_done(self, request: Any) -> None:
@@ -147,16 +238,33 @@ class Traffic:
         self.open.discard(request)
         self.last = time.monotonic()
 
+    def settle(self) -> None:
+        """Sets apart the responses the browser's own cache served: nothing came over the
+        network for them (Chromium reports their encoded length as 0: body and headers)."""
+        for request in self.started:
+            if request in self.open:
+                continue
+            try:
+                sizes = request.sizes()
+            except Exception:  # (a failed request has no sizes)
+                continue
+            if sizes["responseBodySize"] + sizes["responseHeadersSize"] <= 0:
+                self.cached.add(request)
+
+    def fetched(self) -> list[Any]:
+        return [r for r in self.started if r not in self.cached]
+
     def within(self, until: float | None) -> tuple[int, int]:
-        ids = [r for r, t in self.started.items() if until is None or t <= until]
+        ids = [r for r in self.fetched() if until is None or self.started[r] <= until]
         return len(ids), sum(self.size.get(r, 0) for r in ids)
 
     def by_kind(self) -> dict[str, tuple[int, int]]:
         """Requests and bytes by what was fetched (see `kind_of`)."""
         kinds: dict[str, tuple[int, int]] = {}
-        for request, url in self.url.items():
-            count, total = kinds.get(kind_of(url), (0, 0))
-            kinds[kind_of(url)] = (count + 1, total + self.size.get(request, 0))
+        for request in self.fetched():
+            kind = kind_of(self.url[request])
+            count, total = kinds.get(kind, (0, 0))
+            kinds[kind] = (count + 1, total + self.size.get(request, 0))
         return dict(sorted(kinds.items()))
 
 
@@ -169,6 +277,7 @@ KINDS = (
     ("bundles.json", "bundles.json"),
     (".pagefind", "WebAssembly"),
     ("/pagefind/", "Pagefind's scripts"),
+    (ALONE_DIR, "Pagefind's scripts"),
 )
 
 
@@ -188,6 +297,7 @@ class Run:
     capped: bool
     results: int
     kinds: dict[str, tuple[int, int]]
+    cached: int
 
 
 # Resolves with performance.now() at the first result, or null after `limit` ms.
@@ -203,8 +313,10 @@ FIRST_RESULT = """(limit) => new Promise(resolve => {
 })"""
 
 
-def one_run(browser: Any, url: str, query: str, condition: str, address: bool) -> Run:
-    context = browser.new_context(locale="zh-CN")
+def one_run(
+    browser: Any, url: str, query: str, condition: str, address: bool, alone: bool = False
+) -> Run:
+    context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS[condition])
     page = context.new_page()
     traffic = Traffic()
     traffic.attach(context)
@@ -215,12 +327,13 @@ def one_run(browser: Any, url: str, query: str, condition: str, address: bool) -
         cdp.send("Network.emulateNetworkConditions", {"offline": False, **emulation})
     from urllib.parse import quote
 
+    page_url = url + (ALONE_PAGE[1:] if alone else "search.html")
     if address:
-        page.goto(url + "search.html?q=" + quote(query), wait_until="domcontentloaded")
+        page.goto(page_url + "?q=" + quote(query), wait_until="domcontentloaded")
         first = page.evaluate(FIRST_RESULT, CAP[condition] * 1000)
         start = 0.0
     else:
-        page.goto(url + "search.html")
+        page.goto(page_url)
         page.wait_for_function(
             "() => window.ReplyArchiveSearch && window.ReplyArchiveSearch.ready", timeout=180_000
         )
@@ -235,8 +348,8 @@ def one_run(browser: Any, url: str, query: str, condition: str, address: bool) -
         page.press("#search-page-input", "Enter")
         first = page.evaluate("() => window.__firstResult")
     mode = page.get_attribute("#search", "data-search-mode")
-    if mode != "pagefind":
-        raise SystemExit(f"expected the Pagefind search at {url}, got {mode}")
+    if mode != ("pagefind-alone" if alone else "pagefind"):
+        raise SystemExit(f"expected the Pagefind search at {page_url}, got {mode}")
     # The navigation's time (epoch ms), by the page's clock.
     origin = page.evaluate("() => performance.timeOrigin")
     until = origin + start + WINDOW * 1000
@@ -252,11 +365,22 @@ def one_run(browser: Any, url: str, query: str, condition: str, address: bool) -
             capped = True
             break
     results = page.evaluate("() => document.querySelector('.search-results').children.length")
+    traffic.settle()
     requests_3s, bytes_3s = traffic.within(until)
     requests, total = traffic.within(None)
-    context.close()
     kinds = traffic.by_kind()
-    return Run(first - start, requests_3s, bytes_3s, requests, total, capped, results, kinds)
+    context.close()
+    return Run(
+        first - start,
+        requests_3s,
+        bytes_3s,
+        requests,
+        total,
+        capped,
+        results,
+        kinds,
+        len(traffic.cached),
+    )
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -277,6 +401,7 @@ def summary(runs: list[Run]) -> dict[str, Any]:
         "shown": runs[0].results,
         "runs_first_ms": [round(r.first_ms) for r in runs],
         "by_kind": {kind: [n, round(size / 1000, 1)] for kind, (n, size) in runs[0].kinds.items()},
+        "cached": runs[0].cached,
     }
 
 
@@ -294,6 +419,20 @@ def build_site(n: int) -> Path:
     return site
 
 
+def alone_bundle(site: Path) -> Path:
+    """Pagefind's own index of the site's reply pages, built once beside the site (bench.py's
+    Pagefind-alone run: hard links to the pages, one Pagefind process, the extended binary)."""
+    from benchmarks.bench import pagefind_alone
+
+    work = site.parent / f"{site.name}-pagefind-alone"
+    bundle = work / "pagefind-alone-bundle"
+    if not (bundle / "pagefind.js").exists():
+        work.mkdir(exist_ok=True)
+        measured = pagefind_alone(site, work, sample=False)
+        print(f"Pagefind alone indexed {site}/replies in {measured.seconds:.0f} s", file=sys.stderr)
+    return bundle
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--replies", type=int, default=10000)
@@ -308,16 +447,22 @@ def main(argv: list[str] | None = None) -> int:
         default=["."],
         help="checkouts whose search scripts to serve, or 'built' (default: this checkout)",
     )
+    parser.add_argument("--gzip", action="store_true", help="serve text files with gzip")
+    parser.add_argument(
+        "--pagefind-alone", action="store_true", help="also run each query with Pagefind alone"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
         "--by-kind", action="store_true", help="also print a run's requests by what they fetched"
     )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--alone-bundle", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         static = args.static_from[0] if args.static_from != ["."] else str(ROOT)
-        serve(args.serve, None if static == "built" else Path(static), args.port)
+        source = None if static == "built" else Path(static)
+        serve(args.serve, source, args.port, args.gzip, args.alone_bundle)
         return 0
 
     from playwright.sync_api import sync_playwright
@@ -327,48 +472,54 @@ def main(argv: list[str] | None = None) -> int:
     site = args.site or build_site(args.replies)
     if not (site / "search.html").exists():
         parser.error(f"{site}: no search.html (build the archive with search)")
-    modes = [False, True] if args.address else [False]
+    alone = alone_bundle(site) if args.pagefind_alone else None
+    host = "gzip" if args.gzip else "plain"
     figures: dict[str, Any] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        for checkout in args.static_from:
+        # (label, scripts served, whether it is Pagefind alone)
+        engines = [(checkout, checkout, False) for checkout in args.static_from]
+        if alone is not None:
+            engines.append(("Pagefind alone", "built", True))
+        for label, checkout, is_alone in engines:
             source = None if checkout == "built" else Path(checkout).resolve()
-            server = Server(site, source)
-            label = checkout if source is None else str(source)
+            server = Server(site, source, args.gzip, alone)
+            if source is not None and not is_alone:
+                label = str(source)
+            modes = [False, True] if args.address and not is_alone else [False]
             try:
                 for condition in args.conditions:
                     for query in args.queries:
                         for address in modes:
                             runs = [
-                                one_run(browser, server.url, query, condition, address)
+                                one_run(browser, server.url, query, condition, address, is_alone)
                                 for _ in range(args.runs)
                             ]
-                            key = f"{label} | {condition} | {'address' if address else 'typed'}"
+                            way = "address" if address else "typed"
+                            key = f"{label} | {host} | {condition} | {way}"
                             row = summary(runs)
                             figures.setdefault(key, {})[query] = row
-                            plus = "+" if row["capped"] else ""
-                            print(
-                                f"{key} | {query}: first {row['first_ms']} ms "
-                                f"{row['runs_first_ms']}; 3 s: {row['requests_3s']} req, "
-                                f"{row['kB_3s']} kB; all: {row['requests']}{plus} req, "
-                                f"{row['kB']}{plus} kB; {row['shown']} shown",
-                                flush=True,
-                            )
-                            if args.by_kind:
-                                print(
-                                    "    "
-                                    + "; ".join(
-                                        f"{kind} {n}, {kb} kB"
-                                        for kind, (n, kb) in row["by_kind"].items()
-                                    ),
-                                    flush=True,
-                                )
+                            report(key, query, row, args.by_kind)
             finally:
                 server.close()
         browser.close()
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def report(key: str, query: str, row: dict[str, Any], by_kind: bool) -> None:
+    plus = "+" if row["capped"] else ""
+    cached = f"; {row['cached']} from the browser's cache" if row["cached"] else ""
+    print(
+        f"{key} | {query}: first {row['first_ms']} ms {row['runs_first_ms']}; "
+        f"3 s: {row['requests_3s']} req, {row['kB_3s']} kB; "
+        f"all: {row['requests']}{plus} req, {row['kB']}{plus} kB; {row['shown']} shown{cached}",
+        flush=True,
+    )
+    if by_kind:
+        kinds = "; ".join(f"{kind} {n}, {kb} kB" for kind, (n, kb) in row["by_kind"].items())
+        print("    " + kinds, flush=True)
 
 
 if __name__ == "__main__":
