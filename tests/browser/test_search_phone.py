@@ -65,6 +65,30 @@ def test_the_fold_counts_the_filters_set_and_opens_them(page: Page, site: str) -
     page.wait_for_function("document.querySelector('.search-fold-summary').textContent === '筛选'")
 
 
+def test_folded_filters_are_counted_only_once_opened(page: Page, site: str) -> None:
+    # Pagefind counts a query's filter values from every filter chunk: a phone, where the
+    # filters are folded away, fetches none of them until the reader opens the filters.
+    # (答复, one word in no filter value: Pagefind's own answer and counts are taken.)
+    page.set_viewport_size({"width": 390, "height": SCREEN})
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site + "search.html?q=" + quote("答复"))
+    settle(page)
+    assert page.get_attribute("#search", "data-search-mode") == "pagefind"
+    assert page.locator(".search-result").count() > 0
+    assert not [url for url in fetched if ".pf_filter" in url]
+    bureaus = page.get_by_label("发文机构")
+    shown = "(s) => Array.from(s.options).slice(1).map(o => o.textContent)"
+    assert "乌海市民政局" in bureaus.evaluate(shown), "a value without a count"
+    page.locator(".search-fold-summary").click()
+    page.wait_for_function(
+        """() => Array.from(document.getElementById('search-filter-bureau').options)
+          .some(o => o.textContent === '乌海市民政局（1）')""",
+        timeout=20_000,
+    )
+    assert [url for url in fetched if ".pf_filter" in url]
+
+
 def test_a_wide_screen_shows_the_filters_open(page: Page, site: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + "search.html?q=" + quote("养老"))
