@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import random
 import re
@@ -50,7 +49,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-if importlib.util.find_spec("builder") is None:  # run as a script from a checkout
+if str(ROOT) not in sys.path:  # run as a script: this checkout's code, not an installed one
     sys.path.insert(0, str(ROOT))
 
 from builder.slugs import slugify  # noqa: E402
