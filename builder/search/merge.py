@@ -19,8 +19,9 @@ This module writes a bundle in Pagefind's own format (1.5.2):
   to the one before; words in Rust's string order (UTF-8 bytes, Python's code point order),
   cut as Pagefind cuts, once a chunk's size (one per page, plus its locations) reaches
   `CHUNK_SIZE`, but not between a word and the words it starts (`Chunker`);
-  the metadata names each chunk's range by the shortest prefixes that tell it from its
-  neighbours;
+  the metadata names each chunk's range by its first word's shortest prefix that tells it
+  from the chunk before (as Pagefind does) and its last word whole (Pagefind cuts that one
+  too, see `chunk_ranges`);
 - meta locations name a meta field by its index in the metadata's list (negative numbers,
   `-1 - index`, switch the field): remapped when a shard's list is not the merged one;
 - a filter is `[name, [[value, [pages]], ...]]`, a sort `[key, [pages in order]]`: a shard
@@ -113,7 +114,7 @@ class MergeReport:
 
 
 ChunkWords = tuple[str, str, str]
-"""An index chunk's first word, last word and name (the metadata holds only prefixes)."""
+"""An index chunk's first word, last word and name (the metadata holds a prefix of the first)."""
 
 
 def read_blob(path: Path) -> bytes:
@@ -390,11 +391,18 @@ def _index(shards: list[OpenShard], writer: Writer, workers: int) -> list[ChunkW
 
 
 def chunk_ranges(words: Sequence[ChunkWords]) -> list[list[str]]:
-    """The metadata's [from, to, name] of each index chunk: its first and last words cut to
-    the shortest prefixes that tell them from the neighbouring chunks' (as Pagefind cuts)."""
+    """The metadata's [from, to, name] of each index chunk: its first word cut to the shortest
+    prefix that tells it from the chunk before's last word (as Pagefind cuts), its last word
+    whole.
+
+    Pagefind cuts the last word too, and then looks a query's word up in the first chunk
+    whose `from <= word <= to`. A chunk that ends with 养老, before one that starts with 兼,
+    has `to` 养: 养老 is in no range, and Pagefind falls back to loading chunks by their
+    prefixes, the chunk before as well (at 10,000 replies, four more chunks, 107 kB, for
+    养老). With the last word whole, each word of a chunk is in its range."""
     ranges = [list(chunk) for chunk in words]
     for before, after in zip(ranges, ranges[1:], strict=False):
-        before[1], after[0] = _prefixes(before[1], after[0])
+        after[0] = _prefixes(before[1], after[0])[1]
     return ranges
 
 
