@@ -420,13 +420,17 @@ def build_site(n: int) -> Path:
 
 
 def alone_bundle(site: Path) -> Path:
-    """Pagefind's own index of the site's reply pages, built once beside the site (bench.py's
-    Pagefind-alone run: hard links to the pages, one Pagefind process, the extended binary)."""
+    """Pagefind's own index of the site's reply pages, built beside the site, again when a page
+    is newer (bench.py's Pagefind-alone run: hard links to the pages, one Pagefind process,
+    the extended binary)."""
     from benchmarks.bench import pagefind_alone
 
     work = site.parent / f"{site.name}-pagefind-alone"
     bundle = work / "pagefind-alone-bundle"
-    if not (bundle / "pagefind.js").exists():
+    entry = bundle / "pagefind-entry.json"
+    pages = (site / "replies").rglob("*.html")
+    newest = max((page.stat().st_mtime for page in pages), default=0.0)
+    if not entry.exists() or entry.stat().st_mtime < newest:  # (none yet, or the site rebuilt)
         work.mkdir(exist_ok=True)
         measured = pagefind_alone(site, work, sample=False)
         print(f"Pagefind alone indexed {site}/replies in {measured.seconds:.0f} s", file=sys.stderr)
