@@ -397,12 +397,12 @@ def chunk_ranges(words: Sequence[ChunkWords]) -> list[list[str]]:
 
     Pagefind cuts the last word too, and then looks a query's word up in the first chunk
     whose `from <= word <= to`. A chunk that ends with 养老, before one that starts with 兼,
-    has `to` 养: 养老 is in no range, and Pagefind falls back to loading chunks by their
-    prefixes, the chunk before as well (at 10,000 replies, four more chunks, 107 kB, for
-    养老). With the last word whole, each word of a chunk is in its range."""
+    has `to` 养: 养老 is in no range, and Pagefind (1.5.2) falls back to loading chunks by
+    their prefixes; it loaded the chunk before as well (at 10,000 replies, four more chunks,
+    107 kB, for 养老). With the last word whole, each word of a chunk is in its range."""
     ranges = [list(chunk) for chunk in words]
     for before, after in zip(ranges, ranges[1:], strict=False):
-        after[0] = _prefixes(before[1], after[0])[1]
+        after[0] = _first_prefix(before[1], after[0])
     return ranges
 
 
@@ -554,15 +554,15 @@ def word_size(word: list[Any]) -> int:
     return sum(len(page[1]) + len(page[2]) + 1 for page in word[1])
 
 
-def _prefixes(last: str, first: str) -> tuple[str, str]:
-    """The shortest prefixes of a chunk's last word and the next chunk's first word that
-    differ (Pagefind's `get_prefixes`, by characters)."""
+def _first_prefix(last: str, first: str) -> str:
+    """The shortest prefix of a chunk's first word that differs from the chunk before's last
+    word (the second of Pagefind's `get_prefixes`, by characters)."""
     common = 0
     for a, b in zip(first, last, strict=False):
         if a != b:
             break
         common += 1
-    return last[: common + 1], first[: common + 1]
+    return first[: common + 1]
 
 
 def _write_filters(shards: list[OpenShard], writer: Writer) -> list[list[str]]:

@@ -31,7 +31,7 @@ from builder.search.merge import (
     Chunker,
     MergeError,
     Writer,
-    _prefixes,
+    _first_prefix,
     full_hash,
     merge_bundles,
     pack_blob,
@@ -231,7 +231,7 @@ def test_chunks_are_cut_as_pagefind_cuts_and_named_by_their_ranges(
     for n, (start, end, _) in enumerate(meta[2]):
         assert firsts[n].startswith(start) and end == lasts[n], "each word is in its range"
         if n:
-            assert start == _prefixes(lasts[n - 1], firsts[n])[1]
+            assert start == _first_prefix(lasts[n - 1], firsts[n])
 
 
 def test_a_word_shares_its_chunk_with_the_words_it_starts_below_the_limit(
@@ -265,11 +265,12 @@ def test_a_word_shares_its_chunk_with_the_words_it_starts_below_the_limit(
     assert families > 50 and len(chunks) > 10 and split < families, (families, split)
 
 
-def test_the_prefixes_of_neighbouring_chunks_are_pagefind_s() -> None:
-    assert _prefixes("apple", "apricot") == ("app", "apr")
-    assert _prefixes("cataraman", "yacht") == ("c", "y")
-    assert _prefixes("cath", "cathartic") == ("cath", "catha")
-    assert _prefixes("养老保险", "养老金") == ("养老保", "养老金")
+def test_a_chunk_starts_with_pagefind_s_prefix_of_its_first_word() -> None:
+    # (Pagefind's get_prefixes tests: the second of each pair)
+    assert _first_prefix("apple", "apricot") == "apr"
+    assert _first_prefix("cataraman", "yacht") == "y"
+    assert _first_prefix("cath", "cathartic") == "catha"
+    assert _first_prefix("养老保险", "养老金") == "养老金"
 
 
 @pytest.mark.pagefind
