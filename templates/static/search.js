@@ -31,6 +31,7 @@
     this.composing = false;
     this.wantedShown = PAGE_SIZE;
     this.scrolling = null;
+    this.countsDue = false; // a query's counts, to be made once the filters are opened
   }
 
   Page.prototype.start = function () {
