@@ -27,6 +27,10 @@ page of nothing but Pagefind's API: ``pagefind.init()`` on load, then ``search``
 data of the first 10 results. That is the least a Pagefind site fetches for a first query
 (its own UI adds its scripts and styles), beside ours in the same run.
 
+``--offline-engine`` also runs each query with the site's offline index over http: the
+server answers ``pagefind/bundles.json`` with 404, so the page falls back to the offline
+engine as it does when Pagefind cannot load.
+
 Two conditions: ``loopback`` (a 1280 × 900 window) and ``phone`` (Chromium's network
 emulation through CDP, 1.6 Mbit/s down and up, 150 ms latency, a 390 × 844 window: the
 search page folds its filters away there, and counts them only once they are opened).
@@ -107,7 +111,12 @@ input.addEventListener("keydown", async (event) => {{
 
 
 def serve(
-    site: Path, static_from: Path | None, port: int, gzip_text: bool, alone: Path | None
+    site: Path,
+    static_from: Path | None,
+    port: int,
+    gzip_text: bool,
+    alone: Path | None,
+    no_pagefind: bool = False,
 ) -> None:
     static = (static_from / "templates" / "static") if static_from else None
 
@@ -127,6 +136,8 @@ def serve(
 
         def do_GET(self) -> None:
             name = self.path.split("?", 1)[0]
+            if no_pagefind and name.endswith("/pagefind/bundles.json"):
+                return self.send_error(404)
             if alone is not None and name == ALONE_PAGE:
                 return self.send_body(ALONE_HTML.encode("utf-8"), "text/html; charset=utf-8")
             path = Path(self.translate_path(self.path))
@@ -174,6 +185,7 @@ class Server:
         static_from: Path | None,
         gzip_text: bool = False,
         alone: Path | None = None,
+        no_pagefind: bool = False,
     ) -> None:
         self.port = free_port()
         command = [sys.executable, __file__, "--serve", str(site), "--port", str(self.port)]
@@ -182,6 +194,8 @@ class Server:
             command.append("--gzip")
         if alone is not None:
             command += ["--alone-bundle", str(alone)]
+        if no_pagefind:
+            command.append("--no-pagefind")
         self.process = subprocess.Popen(command)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -276,6 +290,9 @@ KINDS = (
     ("pagefind-entry.json", "entries"),
     ("bundles.json", "bundles.json"),
     (".pagefind", "WebAssembly"),
+    ("/search/offline/t/", "offline index pieces"),
+    ("/search/offline/r/", "offline record pieces"),
+    ("/search/offline-index.js", "offline base"),
     ("/pagefind/", "Pagefind's scripts"),
     (ALONE_DIR, "Pagefind's scripts"),
 )
@@ -314,7 +331,7 @@ FIRST_RESULT = """(limit) => new Promise(resolve => {
 
 
 def one_run(
-    browser: Any, url: str, query: str, condition: str, address: bool, alone: bool = False
+    browser: Any, url: str, query: str, condition: str, address: bool, engine: str = "pagefind"
 ) -> Run:
     context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS[condition])
     page = context.new_page()
@@ -327,7 +344,7 @@ def one_run(
         cdp.send("Network.emulateNetworkConditions", {"offline": False, **emulation})
     from urllib.parse import quote
 
-    page_url = url + (ALONE_PAGE[1:] if alone else "search.html")
+    page_url = url + (ALONE_PAGE[1:] if engine == "pagefind-alone" else "search.html")
     if address:
         page.goto(page_url + "?q=" + quote(query), wait_until="domcontentloaded")
         first = page.evaluate(FIRST_RESULT, CAP[condition] * 1000)
@@ -348,8 +365,8 @@ def one_run(
         page.press("#search-page-input", "Enter")
         first = page.evaluate("() => window.__firstResult")
     mode = page.get_attribute("#search", "data-search-mode")
-    if mode != ("pagefind-alone" if alone else "pagefind"):
-        raise SystemExit(f"expected the Pagefind search at {page_url}, got {mode}")
+    if mode != engine:
+        raise SystemExit(f"expected the {engine} search at {page_url}, got {mode}")
     # The navigation's time (epoch ms), by the page's clock.
     origin = page.evaluate("() => performance.timeOrigin")
     until = origin + start + WINDOW * 1000
@@ -461,12 +478,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--offline-engine",
+        action="store_true",
+        help="also run each query with the offline index over http",
+    )
     parser.add_argument("--alone-bundle", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--no-pagefind", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         static = args.static_from[0] if args.static_from != ["."] else str(ROOT)
         source = None if static == "built" else Path(static)
-        serve(args.serve, source, args.port, args.gzip, args.alone_bundle)
+        serve(args.serve, source, args.port, args.gzip, args.alone_bundle, args.no_pagefind)
         return 0
 
     from playwright.sync_api import sync_playwright
@@ -481,22 +504,24 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, Any] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        # (label, scripts served, whether it is Pagefind alone)
-        engines = [(checkout, checkout, False) for checkout in args.static_from]
+        # (label, scripts served, the engine the page must use)
+        engines = [(checkout, checkout, "pagefind") for checkout in args.static_from]
         if alone is not None:
-            engines.append(("Pagefind alone", "built", True))
-        for label, checkout, is_alone in engines:
+            engines.append(("Pagefind alone", "built", "pagefind-alone"))
+        if args.offline_engine:
+            engines.append(("offline engine over http", args.static_from[0], "offline"))
+        for label, checkout, engine in engines:
             source = None if checkout == "built" else Path(checkout).resolve()
-            server = Server(site, source, args.gzip, alone)
-            if source is not None and not is_alone:
+            server = Server(site, source, args.gzip, alone, no_pagefind=engine == "offline")
+            if source is not None and engine == "pagefind":
                 label = str(source)
-            modes = [False, True] if args.address and not is_alone else [False]
+            modes = [False, True] if args.address and engine != "pagefind-alone" else [False]
             try:
                 for condition in args.conditions:
                     for query in args.queries:
                         for address in modes:
                             runs = [
-                                one_run(browser, server.url, query, condition, address, is_alone)
+                                one_run(browser, server.url, query, condition, address, engine)
                                 for _ in range(args.runs)
                             ]
                             way = "address" if address else "typed"
