@@ -190,9 +190,8 @@
   // bounds). Only a page of results is checked for them: the page's own query shares its
   // checker with the results shown, so counting it fetches nothing more.
   HostedEngine.prototype.countsOf = function (query) {
-    var trusted = this.trusts(query.terms);
-    var plan = this.plan(query, trusted);
-    if (trusted && !plan.inFields && !query.range) {
+    var plan = this.trustedPlan(query);
+    if (plan.whole) {
       var ask = plan.asks[0];
       var pagefind = this.pagefind;
       return this.filterChunks().then(function () {
@@ -348,6 +347,15 @@
     return { asks: plan, inFields: inFields.length > 0 };
   };
 
+  // The plan of a query, and whether Pagefind's answer to it is taken whole (`whole`: its
+  // terms trusted, none found among filter values, no month range to check).
+  HostedEngine.prototype.trustedPlan = function (query) {
+    var trusted = this.trusts(query.terms);
+    var plan = this.plan(query, trusted);
+    plan.whole = trusted && !plan.inFields && !query.range;
+    return plan;
+  };
+
   // The years a month range touches, among the years indexed (Pagefind narrows by year,
   // the engine checks the month); null without a range.
   HostedEngine.prototype.yearsOf = function (range) {
@@ -375,9 +383,8 @@
     var key = JSON.stringify([query.terms, query.filters, query.sort, query.range]);
     var cache = this.checkers || (this.checkers = { keys: [], byKey: {} });
     if (cache.byKey[key]) return cache.byKey[key];
-    var plan = this.plan(query, this.trusts(query.terms));
-    var trusted = this.trusts(query.terms) && !plan.inFields && !query.range;
-    var checker = new Checker(this, plan.asks, query, trusted);
+    var plan = this.trustedPlan(query);
+    var checker = new Checker(this, plan.asks, query, plan.whole);
     cache.keys.push(key);
     cache.byKey[key] = checker;
     if (cache.keys.length > CACHED) delete cache.byKey[cache.keys.shift()];
